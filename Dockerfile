@@ -1,0 +1,63 @@
+# syntax=docker/dockerfile:1.7
+#
+# One image per CourseHub app, from the same Dockerfile:
+#   docker build --build-arg APP=auth -t coursehub/auth:dev .
+# APP is one of auth | course | order | email | platform.
+#
+# Stages: `build` compiles the whole monorepo with swc (fast, and every app shares libs/),
+# `prod-deps` installs production dependencies only, `runtime` gets just those two outputs.
+
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+COPY tsconfig.json .swcrc nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+# Compiled tests are not part of any image.
+RUN npm run build \
+ && find dist -name '*.spec.js*' -delete \
+ && rm -rf dist/libs/*/test dist/apps/*/test
+
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# argon2 loads its prebuilt binary (glibc and musl ship in the package): no compiler needed here.
+RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS runtime
+ARG APP
+RUN case "${APP}" in \
+      auth|course|order|email|platform) ;; \
+      *) echo "build arg APP must be one of auth|course|order|email|platform (got '${APP}')" >&2; exit 1 ;; \
+    esac
+# tini is PID 1: it forwards SIGTERM to node (which drains) and reaps zombies.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini \
+ && rm -rf /var/lib/apt/lists/*
+
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/app/data \
+    APP=${APP}
+WORKDIR /app
+COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json ./
+COPY --from=build --chown=root:root /src/dist/libs ./dist/libs
+COPY --from=build --chown=root:root /src/dist/apps/${APP} ./dist/apps/${APP}
+# Code stays root-owned and read-only to the app; only DATA_DIR and /tmp are writable
+# (Kubernetes mounts emptyDirs there and runs with a read-only root filesystem).
+RUN mkdir -p /app/data && chown node:node /app/data
+USER node
+
+EXPOSE 3000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+ENTRYPOINT ["/usr/bin/tini", "--"]
+# Shell form would put a shell between tini and node; exec form needs the path spelled out per app,
+# so the entry point resolves APP once at start.
+CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]

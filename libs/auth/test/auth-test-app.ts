@@ -1,0 +1,67 @@
+import { createHttpApp } from '@coursehub/core';
+import { createTemporaryDatabase, TemporaryDatabase } from '@coursehub/devkit';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthServiceModule } from '../../../apps/auth/src/auth-service.module';
+
+export const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
+
+export interface AuthTestApp {
+  app: NestFastifyApplication;
+  url: string;
+  database: TemporaryDatabase;
+  close(): Promise<void>;
+}
+
+/** The real auth service on a fresh database of the local PostgreSQL server. */
+export async function startAuthTestApp(
+  env: Record<string, string> = {},
+  options: { databaseProxyPort?: number } = {},
+): Promise<AuthTestApp> {
+  const database = await createTemporaryDatabase('auth_test');
+  const databaseUrl = new URL(database.url);
+  if (options.databaseProxyPort) databaseUrl.host = `127.0.0.1:${options.databaseProxyPort}`;
+  const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-auth-'));
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl.toString(),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...env,
+  });
+  const app = await createHttpApp(AuthServiceModule, { title: 'auth test' });
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    database,
+    close: async () => {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}

@@ -1,0 +1,2 @@
+export * from './database-connections';
+export * from './feature-database.module';

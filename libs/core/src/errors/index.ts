@@ -1,0 +1,3 @@
+export * from './error-body';
+export * from './validation';
+export * from './http-exception.filter';

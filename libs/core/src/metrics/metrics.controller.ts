@@ -1,0 +1,13 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { metricsRegistry } from './registry';
+
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', metricsRegistry.contentType)
+  async scrape(): Promise<string> {
+    return metricsRegistry.metrics();
+  }
+}

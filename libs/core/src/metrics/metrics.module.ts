@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MetricsController } from './metrics.controller';
+import { ensureDefaultMetrics } from './registry';
+
+@Module({ controllers: [MetricsController] })
+export class MetricsModule {
+  constructor() {
+    ensureDefaultMetrics();
+  }
+}

@@ -1,0 +1,133 @@
+/** Lifecycle state of a course; only `published` courses are ever recommended. */
+export type CourseStatus = 'draft' | 'published' | 'archived';
+
+/** What the recommender needs to know about a course (a projection of the course entity). */
+export interface CourseFeatures {
+  readonly id: string;
+  readonly title: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  readonly category: string;
+  readonly status: CourseStatus;
+  /**
+   * Catalogue enrolment counter, if the caller keeps one. Popularity uses the larger of this and
+   * the enrolments the model has seen, so a model built from a window of recent enrolments still
+   * ranks long-standing best-sellers correctly.
+   */
+  readonly enrolmentCount?: number;
+}
+
+/** One user owning one course (a confirmed order). */
+export interface Enrolment {
+  readonly userId: string;
+  readonly courseId: string;
+}
+
+/** Everything a model is built from. */
+export interface RecommendationData {
+  readonly courses: readonly CourseFeatures[];
+  readonly enrolments: readonly Enrolment[];
+}
+
+/** Item-to-item collaborative similarity over the user–course enrolment matrix. */
+export type CollaborativeMeasure = 'cosine' | 'jaccard';
+
+/** Which precomputed neighbour lists serve a request (the non-hybrid ones exist for evaluation). */
+export type RecommendationStrategy = 'hybrid' | 'collaborative' | 'content' | 'popular';
+
+/** Kinds of precomputed neighbour list kept per course. */
+export type NeighbourKind = 'hybrid' | 'collaborative' | 'content';
+
+export interface RecommendationModelOptions {
+  /** Neighbours kept per course and per kind (top-K). Default 50. */
+  readonly neighbours?: number;
+  /**
+   * Weight of the collaborative similarity in the hybrid score. Default 0.9. Text similarities run
+   * larger than co-enrolment cosines, so a small content weight already orders courses with no
+   * co-enrolment support (the defaults did best on the synthetic evaluation; re-tune on real data).
+   */
+  readonly collaborativeWeight?: number;
+  /** Weight of the content similarity in the hybrid score. Default 0.1. */
+  readonly contentWeight?: number;
+  /**
+   * Support shrinkage λ: the collaborative term of a pair with `n` co-enrolments is scaled by
+   * `n / (n + λ)`, so a similarity resting on one or two shared students counts for little.
+   * Default 3; 0 disables shrinkage.
+   */
+  readonly supportShrinkage?: number;
+  /** Default `cosine`. */
+  readonly collaborativeMeasure?: CollaborativeMeasure;
+  /** Term-frequency multiplier per field of the course text. Defaults: title 2, summary 1, description 1, tags 3. */
+  readonly fieldWeights?: Partial<FieldWeights>;
+  /** How many shared terms a "similar topics" reason lists. Default 3. */
+  readonly reasonTerms?: number;
+}
+
+export interface FieldWeights {
+  readonly title: number;
+  readonly summary: number;
+  readonly description: number;
+  readonly tags: number;
+}
+
+/** Why an item is recommended, as data (the HTTP layer may render or translate it). */
+export type RecommendationReason =
+  /** Co-enrolment with a course the user owns: "because you enrolled in <title>". */
+  | { readonly kind: 'enrolled-in'; readonly courseId: string; readonly title: string }
+  /** Content similarity to a course (the user's, or the one asked about): "similar topics: a, b, c". */
+  | { readonly kind: 'similar-topics'; readonly courseId: string; readonly terms: readonly string[] }
+  /** Co-enrolment with the course asked about in `similarTo`: "often taken with <title>". */
+  | { readonly kind: 'taken-with'; readonly courseId: string; readonly title: string }
+  /** Popularity fallback: "popular in <category>". */
+  | { readonly kind: 'popular'; readonly category: string };
+
+export interface Recommendation {
+  readonly courseId: string;
+  /** Ranking score of the strategy that produced the item; 0 for popularity fill. */
+  readonly score: number;
+  /** Which signal produced the item. */
+  readonly source: 'collaborative' | 'content' | 'popular';
+  /** Human-readable reason, e.g. `because you enrolled in Intro to SQL`. */
+  readonly reason: string;
+  /** The same reason as data. */
+  readonly because: RecommendationReason;
+}
+
+export interface RecommendOptions {
+  /** Default `hybrid`. */
+  readonly strategy?: RecommendationStrategy;
+}
+
+export interface SimilarOptions {
+  /** Default `hybrid`. */
+  readonly strategy?: Exclude<RecommendationStrategy, 'popular'>;
+  /** Courses to leave out (e.g. the ones the caller already owns). */
+  readonly exclude?: Iterable<string>;
+}
+
+/** A precomputed neighbour as exposed for inspection; `collaborative + content = score`. */
+export interface Neighbour {
+  readonly courseId: string;
+  readonly score: number;
+  /** Part of `score` due to co-enrolment. */
+  readonly collaborative: number;
+  /** Part of `score` due to text similarity. */
+  readonly content: number;
+  /** Number of users enrolled in both courses. */
+  readonly support: number;
+}
+
+export interface RecommendationModelStats {
+  readonly courses: number;
+  readonly publishedCourses: number;
+  readonly users: number;
+  readonly enrolments: number;
+  /** Enrolments of courses the model does not know, left out (upsert the course first). */
+  readonly ignoredEnrolments: number;
+  readonly coEnrolmentPairs: number;
+  readonly vocabulary: number;
+  /** Courses upserted since the last full build: their TF-IDF used the IDF of that build. */
+  readonly coursesUpsertedSinceBuild: number;
+  readonly builtAt: Date;
+}

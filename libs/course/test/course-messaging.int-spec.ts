@@ -1,0 +1,157 @@
+import { courseGet, createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
+import type { EventContract, EventData } from '@coursehub/contracts';
+import { CoreModule, coreEnvSchema } from '@coursehub/core';
+import { KafkaMockCluster } from '@coursehub/devkit';
+import { kafkaEnvSchema, MessageBus, MessagingModule, TransportKind } from '@coursehub/messaging';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomUUID } from 'node:crypto';
+import { courseInput, CourseTestApp, eventually, Persona, startCourseTestApp } from './course-test-app';
+
+/** Stands in for the order service: another process on the same transport that asks and announces. */
+async function startOrderProbe(transport: TransportKind, env: Record<string, string>): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      CoreModule.forRoot({ envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape), env: { ...process.env, ...env } }),
+      MessagingModule.forRoot({ serviceName: 'order-probe', transport, requestTopics: [courseGet.topic] }),
+    ],
+  })
+  class OrderProbeModule {}
+  const context = await NestFactory.createApplicationContext(OrderProbeModule, { logger: false });
+  await context.init();
+  return context;
+}
+
+describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s transport', (transport) => {
+  let cluster: KafkaMockCluster | undefined;
+  let service: CourseTestApp;
+  let probe: INestApplicationContext;
+  let bus: MessageBus;
+  let instructor: Persona;
+
+  const announce = async <Contract extends EventContract>(contract: Contract, data: EventData<Contract>) => {
+    const envelope = createEnvelope(contract, data, { producer: 'order' });
+    await bus.publish({ topic: contract.topic, key: (data as { courseId: string }).courseId, value: envelope });
+    return envelope;
+  };
+  const redeliver = (topic: string, envelope: { data: { courseId: string } }) =>
+    bus.publish({ topic, key: envelope.data.courseId, value: envelope });
+  const enrolmentCount = async (courseId: string) =>
+    (await service.api('GET', `/courses/${courseId}`)).body.enrolmentCount as number;
+  const publishedCourse = async (overrides: Record<string, unknown> = {}) => {
+    const created = await service.api('POST', '/courses', { token: instructor.token, body: courseInput(overrides) });
+    await service.api('POST', `/courses/${created.body.id}/publish`, { token: instructor.token });
+    return created.body as { id: string; title: string };
+  };
+
+  beforeAll(async () => {
+    const env: Record<string, string> = {};
+    const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+    if (transport === 'kafka') {
+      cluster = await KafkaMockCluster.start({ brokers: 1 });
+      Object.assign(env, {
+        KAFKA_BROKERS: cluster.bootstrapServers.join(','),
+        KAFKA_MAX_WAIT_MS: '50',
+        KAFKA_IDEMPOTENT_PRODUCER: 'false',
+        KAFKA_GROUP_ID: `course-${stamp}`,
+      });
+    }
+    service = await startCourseTestApp({ transport, env });
+    probe = await startOrderProbe(transport, { ...env, KAFKA_GROUP_ID: `order-probe-${stamp}` });
+    bus = probe.get(MessageBus);
+    instructor = await service.persona(['instructor']);
+  });
+  afterAll(async () => {
+    await probe?.close();
+    await service?.close();
+    await cluster?.stop();
+  });
+
+  it('answers course.get from the same lookup as GET /courses/:id', async () => {
+    const course = await publishedCourse({ title: 'Distributed systems', slug: `distributed-${transport}` });
+    const reply = await bus.request(courseGet, { courseId: course.id }, { timeoutMs: 20_000 });
+    const viaHttp = (await service.api('GET', `/courses/${course.id}`)).body;
+    expect(reply).toEqual({
+      found: true,
+      course: {
+        id: viaHttp.id,
+        slug: viaHttp.slug,
+        title: viaHttp.title,
+        status: 'published',
+        instructorId: instructor.id,
+        category: viaHttp.category,
+        tags: viaHttp.tags,
+        price: viaHttp.price,
+        currency: viaHttp.currency,
+      },
+    });
+
+    const draft = await service.api('POST', '/courses', { token: instructor.token, body: courseInput() });
+    const draftReply = await bus.request(courseGet, { courseId: draft.body.id as string }, { timeoutMs: 10_000 });
+    expect(draftReply).toMatchObject({ found: true, course: { status: 'draft' } });
+    await expect(bus.request(courseGet, { courseId: randomUUID() }, { timeoutMs: 10_000 })).resolves.toEqual({
+      found: false,
+    });
+  });
+
+  it('counts an order.confirmed delivered twice once, and an order.cancelled delivered twice once', async () => {
+    const course = await publishedCourse({ title: `Idempotency ${transport}` });
+    const order = { orderId: randomUUID(), userId: randomUUID(), courseId: course.id, courseTitle: course.title };
+    const confirmed = await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
+    expect(await eventually(() => enrolmentCount(course.id), (count) => count === 1)).toBe(1);
+
+    // The same event again, and the same order under a new event id (a republished event).
+    await redeliver(orderConfirmed.topic, confirmed);
+    await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
+    // A later event on the same key (so after the duplicates in the partition) shows they were handled.
+    await announce(orderConfirmed, {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      courseId: course.id,
+      courseTitle: course.title,
+      price: 4900,
+      currency: 'EUR',
+    });
+    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 2)).toBe(2);
+    const processed = await service.dataSource.query<{ count: string }[]>(
+      `SELECT count(*) FROM processed_events WHERE event_id = $1`,
+      [confirmed.id],
+    );
+    expect(Number(processed[0].count)).toBe(1);
+
+    const cancelled = await announce(orderCancelled, { ...order, reason: 'refund' });
+    expect(await eventually(() => enrolmentCount(course.id), (count) => count === 1)).toBe(1);
+    await redeliver(orderCancelled.topic, cancelled);
+    await announce(orderConfirmed, {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      courseId: course.id,
+      courseTitle: course.title,
+      price: 4900,
+      currency: 'EUR',
+    });
+    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 2)).toBe(2);
+  });
+
+  it('ignores a confirmation that arrives after its cancellation', async () => {
+    const course = await publishedCourse({ title: `Out of order ${transport}` });
+    const order = { orderId: randomUUID(), userId: randomUUID(), courseId: course.id, courseTitle: course.title };
+    await announce(orderCancelled, { ...order, reason: 'payment failed' });
+    await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
+    await announce(orderConfirmed, { ...order, orderId: randomUUID(), price: 4900, currency: 'EUR' });
+    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 1)).toBe(1);
+  });
+
+  it('relays course.published from the outbox', async () => {
+    const course = await publishedCourse({ title: `Relay ${transport}` });
+    const rows = await eventually(
+      () =>
+        service.dataSource.query<{ sent_at: Date | null }[]>(
+          `SELECT sent_at FROM outbox_messages WHERE envelope->'data'->>'courseId' = $1`,
+          [course.id],
+        ),
+      (found) => found.length === 1 && found[0].sent_at !== null,
+    );
+    expect(rows[0].sent_at).not.toBeNull();
+  });
+});

@@ -1,0 +1,121 @@
+import type { Role } from '@coursehub/core';
+import { createHttpApp } from '@coursehub/core';
+import { createTemporaryDatabase, TemporaryDatabase, TestTokenIssuer } from '@coursehub/devkit';
+import { connectMessaging, TransportKind } from '@coursehub/messaging';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { courseServiceModule } from '../../../apps/course/src/course-service.module';
+import { COURSE_DATA_SOURCE } from '../src';
+
+export interface Persona {
+  id: string;
+  roles: Role[];
+  token: string;
+}
+
+export interface CourseTestApp {
+  app: NestFastifyApplication;
+  url: string;
+  database: TemporaryDatabase;
+  dataSource: DataSource;
+  issuer: TestTokenIssuer;
+  persona(roles: Role[]): Promise<Persona>;
+  api(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+interface CallOptions {
+  body?: unknown;
+  token?: string;
+}
+
+interface CallResult {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  body: any;
+}
+
+/** Captured before any test app points DATABASE_URL at its own temporary database. */
+const POSTGRES_SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The real course service root (in-process transport unless told otherwise) on a fresh database. */
+export async function startCourseTestApp(
+  options: { transport?: TransportKind; env?: Record<string, string> } = {},
+): Promise<CourseTestApp> {
+  const database = await createTemporaryDatabase('course_test', POSTGRES_SERVER_URL);
+  const issuer = new TestTokenIssuer();
+  Object.assign(process.env, {
+    DATABASE_URL: database.url,
+    JWT_PUBLIC_KEY: issuer.publicKeyPem,
+    LOG_LEVEL: 'silent',
+    OUTBOX_POLL_MS: '50',
+    MESSAGING_RETRY_BASE_MS: '20',
+    ...options.env,
+  });
+  const app = await createHttpApp(courseServiceModule(options.transport ?? 'in-process'), {
+    title: 'course test',
+  });
+  connectMessaging(app);
+  await app.startAllMicroservices();
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const api = async (method: string, path: string, call: CallOptions = {}): Promise<CallResult> => {
+    const response = await fetch(url + path, {
+      method,
+      headers: {
+        ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+      },
+      body: call.body !== undefined ? JSON.stringify(call.body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+  };
+  return {
+    app,
+    url,
+    database,
+    dataSource: app.get<DataSource>(getDataSourceToken(COURSE_DATA_SOURCE)),
+    issuer,
+    persona: async (roles) => {
+      const id = randomUUID();
+      return { id, roles, token: await issuer.sign({ id, roles }) };
+    },
+    api,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export function courseInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: 'Practical PostgreSQL',
+    summary: 'Queries, indexes and transactions for application developers.',
+    description: 'A hands-on course.',
+    tags: ['sql', 'databases'],
+    category: 'development',
+    level: 'beginner',
+    language: 'en',
+    price: 4900,
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await probe();
+  }
+  return value;
+}

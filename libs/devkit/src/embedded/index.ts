@@ -1,0 +1,3 @@
+export * from './embedded-postgres';
+export * from './embedded-infrastructure';
+export * from './dev-mailbox.controller';

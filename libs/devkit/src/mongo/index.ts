@@ -1,0 +1,2 @@
+export * from './mongo-wire-server';
+export * from './temporary-mongo-database';

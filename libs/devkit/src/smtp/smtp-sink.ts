@@ -1,0 +1,203 @@
+import { EventEmitter } from 'node:events';
+import type net from 'node:net';
+import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+export interface SmtpSinkOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind, default 127.0.0.1. */
+  host?: string;
+}
+
+/** A message the sink accepted, parsed by mailparser. */
+export interface CapturedMessage {
+  /** SMTP envelope: MAIL FROM and every RCPT TO (includes Cc and Bcc recipients). */
+  envelope: { from: string; to: string[] };
+  /** Address of the `From` header. */
+  from: string | undefined;
+  /** Addresses of the `To` header. */
+  to: string[];
+  cc: string[];
+  subject: string | undefined;
+  text: string | undefined;
+  html: string | undefined;
+  messageId: string | undefined;
+  date: Date | undefined;
+  /** Header lines as received, e.g. `{ key: 'x-request-id', line: 'X-Request-Id: abc' }`. */
+  headerLines: ReadonlyArray<{ key: string; line: string }>;
+  /** Value of a header by case-insensitive name, as mailparser parsed it. */
+  header(name: string): unknown;
+  /** The whole message source. */
+  raw: string;
+  /** The user name when the client authenticated (AUTH PLAIN/LOGIN accept any credentials). */
+  authenticatedAs: string | undefined;
+}
+
+export type SmtpFailureStage = 'rcpt' | 'data';
+
+interface PlannedFailure {
+  remaining: number;
+  code: number;
+  message: string;
+  stage: SmtpFailureStage;
+}
+
+function addresses(header: AddressObject | AddressObject[] | undefined): string[] {
+  const objects = header === undefined ? [] : Array.isArray(header) ? header : [header];
+  return objects
+    .flatMap((object) =>
+      object.value.flatMap((entry) => [
+        entry.address,
+        ...(entry.group ?? []).map((member) => member.address),
+      ]),
+    )
+    .filter((address): address is string => typeof address === 'string' && address.length > 0);
+}
+
+function smtpError(code: number, message: string): Error & { responseCode: number } {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+/**
+ * An SMTP server that keeps what it receives, for the monolith default and for tests: plain SMTP, no TLS,
+ * authentication optional (any AUTH PLAIN/LOGIN is accepted), and failures on demand (`failNext`).
+ */
+export class SmtpSink {
+  readonly messages: CapturedMessage[] = [];
+  private readonly events = new EventEmitter();
+  private failure: PlannedFailure | undefined;
+
+  private readonly server: SMTPServer;
+
+  private constructor(private readonly hostName: string) {
+    this.server = new SMTPServer({
+      logger: false,
+      banner: 'CourseHub SMTP sink',
+      authOptional: true,
+      allowInsecureAuth: true,
+      authMethods: ['PLAIN', 'LOGIN'],
+      disabledCommands: ['STARTTLS'],
+      closeTimeout: 500,
+      onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+      onRcptTo: (_address, _session, callback) => callback(this.takeFailure('rcpt')),
+      onData: (stream, session, callback) => {
+        this.receive(stream, session).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
+      },
+    });
+  }
+
+  static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+    const sink = new SmtpSink(options.host ?? '127.0.0.1');
+    const server = sink.server;
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.listen(options.port ?? 0, sink.hostName, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
+    return sink;
+  }
+
+  get host(): string {
+    return this.hostName;
+  }
+
+  get port(): number {
+    return (this.server.server.address() as net.AddressInfo).port;
+  }
+
+  get url(): string {
+    return `smtp://${this.hostName}:${this.port}`;
+  }
+
+  /**
+   * Rejects the next `count` deliveries with a transient (4xx) reply, at DATA by default or at RCPT TO
+   * (per recipient command), so senders see what a greylisting or overloaded relay does.
+   */
+  failNext(
+    count: number,
+    code = 451,
+    message = 'Requested action aborted: local error in processing',
+    stage: SmtpFailureStage = 'data',
+  ): void {
+    this.failure = count > 0 ? { remaining: count, code, message, stage } : undefined;
+  }
+
+  /** Resolves with the captured messages once there are at least `count` of them. */
+  waitForMessages(count: number, timeoutMs = 5000): Promise<CapturedMessage[]> {
+    if (this.messages.length >= count) return Promise.resolve(this.messages.slice());
+    return new Promise((resolve, reject) => {
+      const onMessage = (): void => {
+        if (this.messages.length < count) return;
+        cleanup();
+        resolve(this.messages.slice());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(
+          new Error(
+            `SmtpSink: expected ${count} message(s) within ${timeoutMs} ms, got ${this.messages.length}`,
+          ),
+        );
+      }, timeoutMs);
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        this.events.off('message', onMessage);
+      };
+      this.events.on('message', onMessage);
+    });
+  }
+
+  /** Forgets captured messages and planned failures. */
+  clear(): void {
+    this.messages.length = 0;
+    this.failure = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private takeFailure(stage: SmtpFailureStage): Error | undefined {
+    const failure = this.failure;
+    if (!failure || failure.stage !== stage) return undefined;
+    failure.remaining -= 1;
+    if (failure.remaining <= 0) this.failure = undefined;
+    return smtpError(failure.code, failure.message);
+  }
+
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    // The whole message has to be read before replying, also when it is rejected.
+    const failure = this.takeFailure('data');
+    if (failure) throw failure;
+    const raw = Buffer.concat(chunks);
+    const parsed: ParsedMail = await simpleParser(raw);
+    const envelope = session.envelope;
+    this.messages.push({
+      envelope: {
+        from: envelope.mailFrom ? envelope.mailFrom.address : '',
+        to: envelope.rcptTo.map((recipient) => recipient.address),
+      },
+      from: addresses(parsed.from)[0],
+      to: addresses(parsed.to),
+      cc: addresses(parsed.cc),
+      subject: parsed.subject,
+      text: parsed.text,
+      html: typeof parsed.html === 'string' ? parsed.html : undefined,
+      messageId: parsed.messageId,
+      date: parsed.date,
+      headerLines: parsed.headerLines,
+      header: (name: string) => parsed.headers.get(name.toLowerCase()),
+      raw: raw.toString('utf8'),
+      authenticatedAs: typeof session.user === 'string' ? session.user : undefined,
+    });
+    this.events.emit('message');
+  }
+}

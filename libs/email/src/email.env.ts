@@ -1,0 +1,40 @@
+import { envBoolean } from '@coursehub/core';
+import { z } from 'zod';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Variables of the e-mail feature (MongoDB record store, SMTP delivery, retry policy). */
+export const emailEnvSchema = z.object({
+  /** MongoDB of the e-mail service; the database in the path is used. */
+  MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URL')
+    .default('mongodb://127.0.0.1:27017/coursehub_email'),
+  /** SMTP relay, e.g. smtp://user:pass@host:587 (smtps:// for implicit TLS). */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:1025'),
+  /** Implicit TLS (port 465 style); unset = derived from the URL scheme (smtps:// ⇒ true). */
+  SMTP_SECURE: envBoolean.optional(),
+  /** Refuse to send without STARTTLS (for relays on 587 that must never see plain text credentials). */
+  SMTP_REQUIRE_TLS: envBoolean.default(false),
+  /** Verify the relay's TLS certificate; only turn off for a self-signed relay in a lab. */
+  SMTP_TLS_REJECT_UNAUTHORIZED: envBoolean.default(true),
+  /** Connection, greeting and socket timeout of one SMTP exchange. */
+  SMTP_TIMEOUT_MS: positiveInt.default(10_000),
+  MAIL_FROM: z.string().min(3).default('CourseHub <no-reply@coursehub.local>'),
+  /** Delivery attempts (including the first) of a transient SMTP failure before the e-mail is `failed`. */
+  EMAIL_MAX_ATTEMPTS: positiveInt.max(50).default(5),
+  /** Backoff after the first failed attempt; doubles per attempt (with jitter) up to EMAIL_RETRY_MAX_MS. */
+  EMAIL_RETRY_BASE_MS: positiveInt.default(30_000),
+  EMAIL_RETRY_MAX_MS: positiveInt.default(30 * 60_000),
+  /** E-mails one replica sends at the same time. */
+  EMAIL_DELIVERY_CONCURRENCY: positiveInt.max(100).default(4),
+  /** How often the delivery worker looks for due e-mails (new ones are also sent right away). */
+  EMAIL_POLL_INTERVAL_MS: positiveInt.default(1_000),
+  /** How long a claimed e-mail belongs to one worker; a crashed worker's claims expire after it. */
+  EMAIL_LEASE_MS: positiveInt.default(120_000),
+});
+
+export type EmailEnv = z.infer<typeof emailEnvSchema>;

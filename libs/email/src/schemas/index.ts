@@ -1,0 +1,2 @@
+export * from './email-record.schema';
+export * from './user-projection.schema';

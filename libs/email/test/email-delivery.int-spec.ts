@@ -1,0 +1,318 @@
+import { createEnvelope, orderCancelled, orderConfirmed, userRegistered } from '@coursehub/contracts';
+import {
+  createTemporaryMongoDatabase,
+  SmtpSink,
+  TemporaryMongoDatabase,
+  TestTokenIssuer,
+} from '@coursehub/devkit';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
+import { EmailsService } from '../src';
+import { eventually, sleep, startEmailApp } from './email-test-app';
+
+/*
+ * The e-mail feature against real infrastructure: MongoDB (embedded wire server, or MONGO_URL) and
+ * a real SMTP server (SmtpSink) that can fail on demand. Events are handed to EmailsService the way
+ * the message handlers do; the delivery worker runs as in production, with short backoffs.
+ */
+describe('e-mail recording, delivery and admin API', () => {
+  let database: TemporaryMongoDatabase;
+  let sink: SmtpSink;
+  let issuer: TestTokenIssuer;
+  let env: Record<string, string>;
+  let app: NestFastifyApplication;
+  let baseUrl: string;
+  let emails: EmailsService;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    [database, sink] = await Promise.all([createTemporaryMongoDatabase('email'), SmtpSink.start()]);
+    issuer = new TestTokenIssuer();
+    env = {
+      LOG_LEVEL: 'silent',
+      JWT_PUBLIC_KEY: issuer.publicKeyPem,
+      MONGO_URL: database.url,
+      SMTP_URL: `smtp://mailer:secret@${sink.host}:${sink.port}`,
+      MAIL_FROM: 'CourseHub <no-reply@coursehub.test>',
+      EMAIL_RETRY_BASE_MS: '40',
+      EMAIL_RETRY_MAX_MS: '200',
+      EMAIL_POLL_INTERVAL_MS: '50',
+    };
+    ({ app, baseUrl } = await startEmailApp(env));
+    emails = app.get(EmailsService);
+    adminToken = await issuer.sign({ id: randomUUID(), roles: ['admin'] });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([sink?.stop(), database?.drop()]);
+  });
+
+  const registered = (name: string) => {
+    const userId = randomUUID();
+    const email = `${name.toLowerCase().replace(/\W/g, '')}-${userId.slice(0, 8)}@example.com`;
+    return createEnvelope(userRegistered, { userId, email, displayName: name }, { producer: 'auth' });
+  };
+  const messagesTo = (address: string) => sink.messages.filter((message) => message.to.includes(address));
+  const api = (path: string, init: RequestInit = {}, token: string | null = adminToken) =>
+    fetch(baseUrl + path, {
+      ...init,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...init.headers },
+    });
+  const recordOf = (eventId: string) =>
+    eventually(async () => (await emails.findByEventId(eventId)) ?? undefined, 5_000, `record of ${eventId}`);
+  const settled = (eventId: string) =>
+    eventually(
+      async () => {
+        const record = await emails.findByEventId(eventId);
+        return record && record.status !== 'pending' ? record : undefined;
+      },
+      10_000,
+      `delivery of ${eventId}`,
+    );
+
+  it('sends exactly one welcome e-mail per user.registered, also when the event is redelivered', async () => {
+    const event = registered('Ada <Lovelace> & Co');
+    await emails.handleUserRegistered(event);
+
+    const sent = await settled(event.id);
+    expect(sent).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      to: event.data.email,
+      template: 'welcome',
+      subject: 'Welcome to CourseHub',
+      lastError: null,
+    });
+    expect(sent.sentAt).toBeInstanceOf(Date);
+    const [message] = messagesTo(event.data.email);
+    expect(message.from).toBe('no-reply@coursehub.test');
+    expect(message.authenticatedAs).toBe('mailer');
+    expect(message.subject).toBe('Welcome to CourseHub');
+    expect(message.text).toContain('Hello Ada <Lovelace> & Co,');
+    expect(message.html).toContain('Hello Ada &lt;Lovelace&gt; &amp; Co,');
+    expect(message.header('x-coursehub-event-id')).toBe(event.id);
+    expect(sent.providerMessageId).toBe(message.messageId);
+
+    await emails.handleUserRegistered(event);
+    await emails.handleUserRegistered(event);
+    await sleep(300); // several worker polls
+    expect(messagesTo(event.data.email)).toHaveLength(1);
+    const page = await emails.list({ recipient: event.data.email, page: 1, pageSize: 10 });
+    expect(page.total).toBe(1);
+  });
+
+  it('retries transient SMTP failures with backoff and sends on the third attempt', async () => {
+    sink.failNext(2, 451, 'Greylisted, try again later');
+    const event = registered('Grace');
+    await emails.handleUserRegistered(event);
+
+    const sent = await settled(event.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 3, lastError: '451 Greylisted, try again later' });
+    expect(messagesTo(event.data.email)).toHaveLength(1);
+    // Two backoffs of at least half of 40 and 80 ms.
+    expect(sent.sentAt!.getTime() - sent.createdAt.getTime()).toBeGreaterThanOrEqual(60);
+  });
+
+  it('marks an e-mail failed after EMAIL_MAX_ATTEMPTS transient failures; an admin retry sends it', async () => {
+    sink.failNext(5, 421, 'Service not available, closing channel');
+    const event = registered('Linus');
+    await emails.handleUserRegistered(event);
+
+    const failed = await settled(event.id);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 5,
+      lastError: '421 Service not available, closing channel',
+      sentAt: null,
+      nextAttemptAt: null,
+    });
+    expect(messagesTo(event.data.email)).toHaveLength(0);
+    const id = String(failed._id);
+
+    // Only an admin may retry.
+    expect((await api(`/emails/${id}/retry`, { method: 'POST' }, null)).status).toBe(401);
+    const student = await issuer.sign({ id: randomUUID(), roles: ['student'] });
+    expect((await api(`/emails/${id}/retry`, { method: 'POST' }, student)).status).toBe(403);
+
+    const retried = await api(`/emails/${id}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toMatchObject({ id, status: 'pending', attempts: 0 });
+
+    const sent = await settled(event.id);
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(messagesTo(event.data.email)).toHaveLength(1);
+
+    const again = await api(`/emails/${id}/retry`, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ statusCode: 409, error: 'Conflict' });
+  });
+
+  it('fails at once on a permanent (5xx) SMTP reply', async () => {
+    sink.failNext(1, 550, 'Mailbox unavailable');
+    const event = registered('Margaret');
+    await emails.handleUserRegistered(event);
+    expect(await settled(event.id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: '550 Mailbox unavailable',
+    });
+  });
+
+  it('keeps an order e-mail that arrives before the user projection and sends it once the user is known', async () => {
+    const user = registered('Barbara');
+    const confirmed = createEnvelope(
+      orderConfirmed,
+      {
+        orderId: randomUUID(),
+        userId: user.data.userId,
+        courseId: randomUUID(),
+        courseTitle: 'Distributed <Systems>',
+        price: 4999,
+        currency: 'EUR',
+      },
+      { producer: 'order' },
+    );
+    await emails.handleOrderConfirmed(confirmed);
+    await emails.handleOrderConfirmed(confirmed); // redelivered while waiting
+
+    const waiting = await recordOf(confirmed.id);
+    expect(waiting).toMatchObject({ status: 'pending', to: null, subject: null, attempts: 0 });
+    await sleep(300); // the worker does not touch it while the recipient is unknown
+    expect(await emails.findByEventId(confirmed.id)).toMatchObject({
+      status: 'pending',
+      to: null,
+      attempts: 0,
+    });
+
+    await emails.handleUserRegistered(user);
+    const sent = await settled(confirmed.id);
+    expect(sent).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      to: user.data.email,
+      subject: 'You are enrolled: Distributed <Systems>',
+    });
+    await settled(user.id);
+    const received = messagesTo(user.data.email);
+    expect(received.map((message) => message.subject).sort()).toEqual([
+      'Welcome to CourseHub',
+      'You are enrolled: Distributed <Systems>',
+    ]);
+    const confirmation = received.find((message) => message.subject?.startsWith('You are enrolled'))!;
+    expect(confirmation.text).toContain('Price: €49.99');
+    expect(confirmation.html).toContain('<strong>Distributed &lt;Systems&gt;</strong>');
+  });
+
+  it('sends a cancellation notice to a known user', async () => {
+    const user = registered('Edsger');
+    await emails.handleUserRegistered(user);
+    const cancelled = createEnvelope(
+      orderCancelled,
+      {
+        orderId: randomUUID(),
+        userId: user.data.userId,
+        courseId: randomUUID(),
+        courseTitle: 'Structured Programming',
+        reason: 'Refund requested',
+      },
+      { producer: 'order' },
+    );
+    await emails.handleOrderCancelled(cancelled);
+    expect(await settled(cancelled.id)).toMatchObject({
+      status: 'sent',
+      template: 'order-cancelled',
+      subject: 'Enrolment cancelled: Structured Programming',
+    });
+    const notice = messagesTo(user.data.email).find((message) =>
+      message.subject?.startsWith('Enrolment cancelled'),
+    );
+    expect(notice?.text).toContain('Reason: Refund requested');
+  });
+
+  it('never sends an e-mail twice when several replicas deliver from the same collection', async () => {
+    const replica = await startEmailApp(env);
+    try {
+      const events = Array.from({ length: 12 }, (_, index) => registered(`Replica ${index}`));
+      await Promise.all(
+        events.map((event, index) =>
+          (index % 2 === 0 ? emails : replica.app.get(EmailsService)).handleUserRegistered(event),
+        ),
+      );
+      await Promise.all(events.map((event) => settled(event.id)));
+      await sleep(300);
+      for (const event of events) expect(messagesTo(event.data.email)).toHaveLength(1);
+      const records = await Promise.all(events.map((event) => emails.findByEventId(event.id)));
+      expect(records.every((record) => record?.status === 'sent' && record.attempts === 1)).toBe(true);
+    } finally {
+      await replica.app.close();
+    }
+  });
+
+  it('lists, filters and pages e-mails for admins; shows one with its parts', async () => {
+    const user = registered('Filter Person');
+    await emails.handleUserRegistered(user);
+    const record = await settled(user.id);
+
+    const unauthenticated = await api('/emails', {}, null);
+    expect(unauthenticated.status).toBe(401);
+
+    const byRecipient = await api(`/emails?recipient=${encodeURIComponent(user.data.email)}`);
+    expect(byRecipient.status).toBe(200);
+    const body = (await byRecipient.json()) as { items: Array<Record<string, unknown>>; total: number };
+    expect(body.total).toBe(1);
+    expect(body.items[0]).toMatchObject({ id: String(record._id), eventId: user.id, status: 'sent' });
+    expect(body.items[0]).not.toHaveProperty('html');
+
+    const failed = (await (await api('/emails?status=failed&template=welcome')).json()) as {
+      items: Array<{ status: string; template: string }>;
+      total: number;
+    };
+    expect(failed.total).toBeGreaterThanOrEqual(1);
+    expect(failed.items.every((item) => item.status === 'failed' && item.template === 'welcome')).toBe(true);
+
+    const all = (await (await api('/emails?pageSize=100')).json()) as { total: number; items: unknown[] };
+    const paged = (await (await api('/emails?page=2&pageSize=3')).json()) as {
+      total: number;
+      page: number;
+      pageSize: number;
+      items: Array<{ id: string }>;
+    };
+    expect(paged).toMatchObject({ total: all.total, page: 2, pageSize: 3 });
+    expect(paged.items.map((item) => item.id)).toEqual(
+      (all.items as Array<{ id: string }>).slice(3, 6).map((item) => item.id),
+    );
+
+    const future = new Date(Date.now() + 60_000).toISOString();
+    const none = (await (await api(`/emails?createdFrom=${future}`)).json()) as { total: number };
+    expect(none.total).toBe(0);
+    const inRange = (await (
+      await api(
+        `/emails?recipient=${encodeURIComponent(user.data.email)}&createdFrom=${new Date(record.createdAt.getTime() - 1000).toISOString()}&createdTo=${future}`,
+      )
+    ).json()) as { total: number };
+    expect(inRange.total).toBe(1);
+
+    expect((await api('/emails?status=lost')).status).toBe(400);
+
+    const detail = await api(`/emails/${String(record._id)}`);
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({
+      id: String(record._id),
+      to: user.data.email,
+      text: expect.stringContaining('Hello Filter Person') as string,
+      html: expect.stringContaining('<p>Hello Filter Person,</p>') as string,
+    });
+    expect((await api('/emails/000000000000000000000000')).status).toBe(404);
+    expect((await api('/emails/not-an-id')).status).toBe(404);
+  });
+
+  it('reports MongoDB and SMTP in /health/ready', async () => {
+    const response = await fetch(`${baseUrl}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      info: { mongodb: { status: 'up' }, smtp: { status: 'up' } },
+    });
+  });
+});

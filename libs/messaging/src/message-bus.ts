@@ -1,0 +1,70 @@
+import { RequestContract, ReplyOf, RequestOf } from '@coursehub/contracts';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ClientKafka, ClientProxy } from '@nestjs/microservices';
+import { lastValueFrom, timeout, TimeoutError } from 'rxjs';
+import { MESSAGING_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging.constants';
+import { RequestTimeoutError, TransportUnavailableError } from './messaging.errors';
+
+export interface PublishedMessage {
+  topic: string;
+  key: string | null;
+  value: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The one way features publish and request: module code never sees which transport runs. */
+@Injectable()
+export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(MessageBus.name);
+
+  constructor(
+    @Inject(MESSAGING_CLIENT) private readonly client: ClientProxy,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    // Connect in the background: a broker that is down must not stop the service from serving
+    // HTTP (events wait in the outbox, readiness reports the broker).
+    this.client
+      .connect()
+      .catch((error: unknown) => this.logger.warn(`Broker not reachable yet: ${String(error)}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** Publishes and waits for the broker's acknowledgement. */
+  async publish(message: PublishedMessage): Promise<void> {
+    const payload =
+      this.client instanceof ClientKafka
+        ? { key: message.key, value: message.value, headers: message.headers }
+        : message.value;
+    try {
+      await lastValueFrom(this.client.emit(message.topic, payload), { defaultValue: undefined });
+    } catch (error) {
+      throw new TransportUnavailableError(message.topic, error);
+    }
+  }
+
+  /** Request/reply with a validated request and reply; no answer in time is a RequestTimeoutError. */
+  async request<Contract extends RequestContract>(
+    contract: Contract,
+    payload: RequestOf<Contract>,
+    options: { timeoutMs: number },
+  ): Promise<ReplyOf<Contract>> {
+    const request: unknown = contract.requestSchema.parse(payload);
+    let reply: unknown;
+    try {
+      reply = await lastValueFrom(this.client.send(contract.topic, request).pipe(timeout(options.timeoutMs)));
+    } catch (error) {
+      if (error instanceof TimeoutError) throw new RequestTimeoutError(contract.topic, options.timeoutMs);
+      throw new TransportUnavailableError(contract.topic, error);
+    }
+    return contract.replySchema.parse(reply) as ReplyOf<Contract>;
+  }
+
+  get serviceName(): string {
+    return this.options.serviceName;
+  }
+}

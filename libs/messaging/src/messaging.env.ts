@@ -1,0 +1,30 @@
+import { envBoolean, envList } from '@coursehub/core';
+import { z } from 'zod';
+
+export const kafkaEnvSchema = z.object({
+  /** Comma-separated bootstrap servers. Unset in the platform = in-process transport. */
+  KAFKA_BROKERS: envList.optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).default('coursehub'),
+  /** Consumer group of this service (every replica shares it). */
+  KAFKA_GROUP_ID: z.string().min(1).optional(),
+  KAFKA_SSL: envBoolean.default(false),
+  /**
+   * Idempotent producer (no duplicates from producer retries). On by default; the librdkafka
+   * mock cluster used in tests cannot serve InitProducerId to kafkajs, so tests turn it off.
+   */
+  KAFKA_IDEMPOTENT_PRODUCER: envBoolean.default(true),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** Longest wait of an idle fetch; also bounds how fast an idle consumer notices new data on some brokers. */
+  KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /** How long a request/reply (`course.get`) may take before the caller gives up. */
+  KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Attempts of a failing event handler before the event goes to the dead-letter topic. */
+  MESSAGING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MESSAGING_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
+  /** How often the outbox relay looks for unsent events. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
+});
+
+export type KafkaEnv = z.infer<typeof kafkaEnvSchema>;

@@ -1,0 +1,75 @@
+import { DynamicModule, Global, INestApplication, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { ClientKafka, ClientProxy } from '@nestjs/microservices';
+import { EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
+import { RequestAnswerInterceptor } from './consumer/decorators';
+import { KafkaReadiness } from './health/kafka-readiness';
+import { MessageBus } from './message-bus';
+import { MESSAGING_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging.constants';
+import { KafkaEnv } from './messaging.env';
+import { Outbox } from './outbox/outbox';
+import { InProcessClient, InProcessServer } from './transport/in-process.transport';
+import { KafkaConnection, kafkaConnectionFromEnv, kafkaTransportOptions } from './transport/kafka-options';
+
+/** The transport of this process, chosen by the composition root; features never see which. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const kafka = options.transport === 'kafka';
+    return {
+      module: MessagingModule,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        ...(kafka
+          ? [
+              {
+                provide: KafkaConnection,
+                inject: [ConfigService],
+                useFactory: (config: ConfigService<KafkaEnv, true>) =>
+                  kafkaConnectionFromEnv(
+                    {
+                      KAFKA_BROKERS: config.get('KAFKA_BROKERS', { infer: true }),
+                      KAFKA_CLIENT_ID: config.get('KAFKA_CLIENT_ID', { infer: true }),
+                      KAFKA_GROUP_ID: config.get('KAFKA_GROUP_ID', { infer: true }),
+                      KAFKA_SSL: config.get('KAFKA_SSL', { infer: true }),
+                      KAFKA_SASL_MECHANISM: config.get('KAFKA_SASL_MECHANISM', { infer: true }),
+                      KAFKA_SASL_USERNAME: config.get('KAFKA_SASL_USERNAME', { infer: true }),
+                      KAFKA_SASL_PASSWORD: config.get('KAFKA_SASL_PASSWORD', { infer: true }),
+                      KAFKA_MAX_WAIT_MS: config.get('KAFKA_MAX_WAIT_MS', { infer: true }),
+                      KAFKA_IDEMPOTENT_PRODUCER: config.get('KAFKA_IDEMPOTENT_PRODUCER', { infer: true }),
+                    } as KafkaEnv,
+                    options.serviceName,
+                  ),
+              },
+              {
+                provide: MESSAGING_CLIENT,
+                inject: [KafkaConnection],
+                useFactory: (connection: KafkaConnection): ClientProxy => {
+                  const client = new ClientKafka(kafkaTransportOptions(connection).options ?? {});
+                  for (const topic of options.requestTopics ?? []) client.subscribeToResponseOf(topic);
+                  return client as unknown as ClientProxy;
+                },
+              },
+              KafkaReadiness,
+            ]
+          : [{ provide: MESSAGING_CLIENT, useFactory: (): ClientProxy => new InProcessClient() }]),
+        MessageBus,
+        Outbox,
+        EventConsumerInterceptor,
+        RequestAnswerInterceptor,
+      ],
+      exports: [MessageBus, Outbox, MESSAGING_OPTIONS, EventConsumerInterceptor, RequestAnswerInterceptor],
+    };
+  }
+}
+
+/** Attaches the consumer side of the chosen transport to a hybrid HTTP app; then `startAllMicroservices()`. */
+export function connectMessaging(app: INestApplication): void {
+  const options = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  if (options.transport === 'kafka') {
+    app.connectMicroservice(kafkaTransportOptions(app.get(KafkaConnection)), { inheritAppConfig: true });
+  } else {
+    app.connectMicroservice({ strategy: new InProcessServer() }, { inheritAppConfig: true });
+  }
+}

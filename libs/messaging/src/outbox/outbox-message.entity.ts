@@ -1,0 +1,48 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** An event waiting to be published; written in the same transaction as the change it announces. */
+@Entity({ name: 'outbox_messages' })
+export class OutboxMessageEntity {
+  /** The envelope id: the event's identity end to end. */
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** Publication order (bigserial): per aggregate key, and overall, events leave in the order they were written. */
+  @Column({ type: 'bigint', insert: false, update: false })
+  seq!: string;
+
+  @Column({ type: 'text' })
+  topic!: string;
+
+  /** Kafka message key: the aggregate id, so one aggregate's events share a partition. */
+  @Column({ name: 'message_key', type: 'text', nullable: true })
+  messageKey!: string | null;
+
+  @Column({ type: 'jsonb' })
+  envelope!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt!: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+}
+
+/** Events a consumer has applied; the primary key makes a redelivery a no-op. */
+@Entity({ name: 'processed_events' })
+export class ProcessedEventEntity {
+  @PrimaryColumn({ type: 'text' })
+  consumer!: string;
+
+  @PrimaryColumn({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  @CreateDateColumn({ name: 'processed_at', type: 'timestamptz' })
+  processedAt!: Date;
+}

@@ -1,0 +1,3 @@
+import { describeMessagingSuite } from './messaging-suite';
+
+describeMessagingSuite('kafka');

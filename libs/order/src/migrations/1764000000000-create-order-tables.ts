@@ -1,0 +1,45 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class CreateOrderTables1764000000000 implements MigrationInterface {
+  name = 'CreateOrderTables1764000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE orders (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL,
+        course_id uuid NOT NULL,
+        course_title text NOT NULL,
+        price integer NOT NULL CHECK (price >= 0),
+        currency char(3) NOT NULL,
+        status text NOT NULL CHECK (status IN ('confirmed', 'cancelled')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        cancelled_at timestamptz
+      )`);
+    // One live enrolment per user and course; a cancelled order does not block ordering again.
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX orders_one_confirmed_per_user_course ON orders (user_id, course_id) WHERE status = 'confirmed'`,
+    );
+    await queryRunner.query('CREATE INDEX orders_user_newest ON orders (user_id, created_at DESC, id DESC)');
+    await queryRunner.query(`
+      CREATE TABLE idempotency_keys (
+        user_id uuid NOT NULL,
+        key text NOT NULL,
+        request_hash text NOT NULL,
+        claim_id uuid NOT NULL,
+        state text NOT NULL CHECK (state IN ('in_progress', 'completed')),
+        response_status integer,
+        response_body jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, key)
+      )`);
+    await queryRunner.query('CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE idempotency_keys');
+    await queryRunner.query('DROP TABLE orders');
+  }
+}

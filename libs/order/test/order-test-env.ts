@@ -1,0 +1,197 @@
+import { courseGet, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
+import type { Role } from '@coursehub/core';
+import { createHttpApp } from '@coursehub/core';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/devkit';
+import { connectMessaging } from '@coursehub/messaging';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { Consumer, Kafka, logLevel } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CourseServiceModule } from '../../../apps/course/src/course-service.module';
+import { OrderServiceModule } from '../../../apps/order/src/order-service.module';
+import { ORDER_DATA_SOURCE } from '../src';
+
+/** Broker 1 serves `course.get` and the group coordinators; broker 3 leads the order event topics. */
+export const STEADY_BROKER = 1;
+export const ORDER_EVENTS_BROKER = 3;
+const REQUEST_TOPICS = [courseGet.topic, `${courseGet.topic}.reply`];
+const ORDER_EVENT_TOPICS = [orderConfirmed.topic, orderCancelled.topic];
+
+export interface Persona {
+  id: string;
+  roles: Role[];
+  token: string;
+}
+
+export interface CallResult {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+  body: any;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+  const response = await fetch(baseUrl + path, {
+    method,
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined, headers: response.headers };
+}
+
+export async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await probe();
+  }
+  return value;
+}
+
+async function startApp(module: Parameters<typeof createHttpApp>[0], title: string, consumes: boolean) {
+  const app = await createHttpApp(module, { title });
+  if (consumes) {
+    connectMessaging(app);
+    await app.startAllMicroservices();
+  }
+  await app.listen(0, '127.0.0.1');
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+}
+
+/**
+ * The real course and order services, each its own Nest application with its own database,
+ * talking over Kafka (the librdkafka mock cluster), plus a plain kafkajs consumer that records
+ * the order events as any other service would receive them.
+ */
+export class OrderTestEnvironment {
+  readonly issuer = new TestTokenIssuer();
+  readonly orderEvents: EventEnvelope[] = [];
+  cluster!: KafkaMockCluster;
+  courseDatabase!: TemporaryDatabase;
+  orderDatabase!: TemporaryDatabase;
+  course?: { app: NestFastifyApplication; url: string };
+  order!: { app: NestFastifyApplication; url: string };
+  orderDataSource!: DataSource;
+  private eventConsumer?: Consumer;
+  private readonly run = randomUUID().slice(0, 8);
+  private readonly groups = { course: `course-${this.run}`, order: `order-${this.run}`, probe: `probe-${this.run}` };
+
+  async start(): Promise<void> {
+    [this.courseDatabase, this.orderDatabase] = await Promise.all([
+      createTemporaryDatabase('order_test_course'),
+      createTemporaryDatabase('order_test_order'),
+    ]);
+    this.cluster = await KafkaMockCluster.start({
+      brokers: 3,
+      topics: [...REQUEST_TOPICS, ...ORDER_EVENT_TOPICS].map((name) => ({ name, partitions: 1 })),
+    });
+    for (const topic of REQUEST_TOPICS) await this.cluster.setPartitionLeader(topic, 0, STEADY_BROKER);
+    for (const topic of ORDER_EVENT_TOPICS) await this.cluster.setPartitionLeader(topic, 0, ORDER_EVENTS_BROKER);
+    for (const group of Object.values(this.groups)) await this.cluster.setCoordinator('group', group, STEADY_BROKER);
+
+    Object.assign(process.env, {
+      JWT_PUBLIC_KEY: this.issuer.publicKeyPem,
+      LOG_LEVEL: process.env.ORDER_TEST_LOG_LEVEL ?? 'silent',
+      KAFKA_BROKERS: this.cluster.bootstrapServers.join(','),
+      KAFKA_MAX_WAIT_MS: '50',
+      KAFKA_IDEMPOTENT_PRODUCER: 'false',
+      KAFKA_REQUEST_TIMEOUT_MS: '4000',
+      OUTBOX_POLL_MS: '50',
+      MESSAGING_RETRY_BASE_MS: '20',
+    });
+    await this.startCourseService();
+    // Each app parses the environment when it is created, so the two can differ in one process.
+    Object.assign(process.env, { DATABASE_URL: this.orderDatabase.url, KAFKA_GROUP_ID: this.groups.order });
+    this.order = await startApp(OrderServiceModule, 'order test', false);
+    this.orderDataSource = this.order.app.get<DataSource>(getDataSourceToken(ORDER_DATA_SOURCE));
+    await this.startEventConsumer();
+  }
+
+  async startCourseService(): Promise<void> {
+    Object.assign(process.env, { DATABASE_URL: this.courseDatabase.url, KAFKA_GROUP_ID: this.groups.course });
+    this.course = await startApp(CourseServiceModule, 'course test', true);
+  }
+
+  async stopCourseService(): Promise<void> {
+    await this.course?.app.close();
+    this.course = undefined;
+  }
+
+  private async startEventConsumer(): Promise<void> {
+    const kafka = new Kafka({ brokers: this.cluster.bootstrapServers, clientId: 'order-test-probe', logLevel: logLevel.NOTHING });
+    const consumer = kafka.consumer({ groupId: this.groups.probe, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ORDER_EVENT_TOPICS, fromBeginning: true });
+    const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+    await consumer.run({
+      eachMessage: ({ message }) => {
+        if (message.value) this.orderEvents.push(JSON.parse(message.value.toString()) as EventEnvelope);
+        return Promise.resolve();
+      },
+    });
+    await joined;
+    this.eventConsumer = consumer;
+  }
+
+  async persona(roles: Role[]): Promise<Persona> {
+    const id = randomUUID();
+    return { id, roles, token: await this.issuer.sign({ id, roles }) };
+  }
+
+  /** A course created through the course service's API, published unless `draft`. */
+  async createCourse(instructor: Persona, input: { title: string; price: number; draft?: boolean }): Promise<{ id: string }> {
+    const created = await call(this.course!.url, 'POST', '/courses', {
+      token: instructor.token,
+      body: {
+        title: input.title,
+        summary: 'A course used by the order tests.',
+        tags: ['testing'],
+        category: 'development',
+        level: 'beginner',
+        language: 'en',
+        price: input.price,
+        currency: 'EUR',
+      },
+    });
+    if (created.status !== 201) throw new Error(`creating a course failed: ${JSON.stringify(created.body)}`);
+    if (!input.draft) {
+      const published = await call(this.course!.url, 'POST', `/courses/${created.body.id}/publish`, { token: instructor.token });
+      if (published.status !== 200) throw new Error(`publishing failed: ${JSON.stringify(published.body)}`);
+    }
+    return { id: created.body.id as string };
+  }
+
+  orders(method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+    return call(this.order.url, method, path, options);
+  }
+
+  async orderRows(where = 'true', params: unknown[] = []): Promise<{ id: string; status: string }[]> {
+    return (await this.orderDataSource.query(`SELECT id, status FROM orders WHERE ${where}`, params)) as { id: string; status: string }[];
+  }
+
+  eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[] {
+    return (this.orderEvents as EventEnvelope<{ orderId: string }>[]).filter((event) => event.data.orderId === orderId);
+  }
+
+  async stop(): Promise<void> {
+    await this.eventConsumer?.disconnect();
+    await this.order?.app.close();
+    await this.course?.app.close();
+    await this.cluster?.stop();
+    await this.orderDatabase?.drop();
+    await this.courseDatabase?.drop();
+  }
+}

@@ -1,0 +1,244 @@
+import { OrderTestEnvironment, ORDER_EVENTS_BROKER, eventually, Persona } from './order-test-env';
+
+describe('orders (order and course services over Kafka, real PostgreSQL)', () => {
+  const env = new OrderTestEnvironment();
+  let instructor: Persona;
+  let admin: Persona;
+  let paidCourse: { id: string };
+  let freeCourse: { id: string };
+  let draftCourse: { id: string };
+
+  beforeAll(async () => {
+    await env.start();
+    instructor = await env.persona(['instructor']);
+    admin = await env.persona(['admin']);
+    paidCourse = await env.createCourse(instructor, { title: 'Practical PostgreSQL', price: 4900 });
+    freeCourse = await env.createCourse(instructor, { title: 'Free Kafka Primer', price: 0 });
+    draftCourse = await env.createCourse(instructor, { title: 'Unfinished Course', price: 1000, draft: true });
+  }, 120_000);
+
+  afterAll(() => env.stop(), 60_000);
+
+  const order = (student: Persona, courseId: string, headers: Record<string, string> = {}) =>
+    env.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
+
+  it('confirms an order with a course snapshot and publishes order.confirmed with the title', async () => {
+    const student = await env.persona(['student']);
+    const placed = await order(student, paidCourse.id);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toEqual({
+      id: expect.any(String),
+      userId: student.id,
+      courseId: paidCourse.id,
+      courseTitle: 'Practical PostgreSQL',
+      price: 4900,
+      currency: 'EUR',
+      status: 'confirmed',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      cancelledAt: null,
+    });
+    expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: student.token })).body).toEqual(placed.body);
+
+    const events = await eventually(() => env.eventsOf(placed.body.id), (found) => found.length > 0);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'order.confirmed',
+      version: 1,
+      producer: 'order',
+      data: {
+        orderId: placed.body.id,
+        userId: student.id,
+        courseId: paidCourse.id,
+        courseTitle: 'Practical PostgreSQL',
+        price: 4900,
+        currency: 'EUR',
+      },
+    });
+  });
+
+  it('confirms an order of a free course at once', async () => {
+    const student = await env.persona(['student']);
+    const placed = await order(student, freeCourse.id);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ status: 'confirmed', price: 0, courseTitle: 'Free Kafka Primer' });
+  });
+
+  it('refuses unknown (404), unpublished (422) and already ordered (409) courses, storing nothing', async () => {
+    const student = await env.persona(['student']);
+    const unknown = await order(student, '00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found', requestId: expect.any(String) });
+    expect((await order(student, draftCourse.id)).status).toBe(422);
+    expect((await order(student, paidCourse.id)).status).toBe(201);
+    const again = await order(student, paidCourse.id);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(/already ordered/);
+    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
+  });
+
+  it('validates the request and needs a token', async () => {
+    const student = await env.persona(['student']);
+    expect((await env.orders('POST', '/orders', { body: { courseId: paidCourse.id } })).status).toBe(401);
+    const invalid = await env.orders('POST', '/orders', { token: student.token, body: { courseId: 'nope' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toEqual([{ field: 'courseId', messages: expect.any(Array) }]);
+    expect((await env.orders('GET', '/orders/not-a-uuid', { token: student.token })).status).toBe(400);
+  });
+
+  it('cancels an order once (order.cancelled), repeats as a no-op, and lets the course be ordered again', async () => {
+    const student = await env.persona(['student']);
+    const placed = await order(student, paidCourse.id);
+    const cancelled = await env.orders('POST', `/orders/${placed.body.id}/cancel`, {
+      token: student.token,
+      body: { reason: 'Changed my mind' },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: placed.body.id, status: 'cancelled', cancelledAt: expect.any(String) });
+    const twice = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: student.token });
+    expect(twice.status).toBe(200);
+    expect(twice.body).toEqual(cancelled.body);
+
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.some((event) => event.type === 'order.cancelled'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong second event to show up
+    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual(['order.confirmed', 'order.cancelled']);
+    expect(events.find((event) => event.type === 'order.cancelled')?.data).toMatchObject({
+      courseTitle: 'Practical PostgreSQL',
+      reason: 'Changed my mind',
+    });
+
+    const reordered = await order(student, paidCourse.id);
+    expect(reordered.status).toBe(201);
+    expect(reordered.body.id).not.toBe(placed.body.id);
+  });
+
+  it('lists the caller’s own orders, newest first and paginated', async () => {
+    const student = await env.persona(['student']);
+    const first = await order(student, paidCourse.id);
+    const second = await order(student, freeCourse.id);
+    const page = await env.orders('GET', '/orders?page=1&pageSize=1', { token: student.token });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+    expect(page.body.items.map((item: { id: string }) => item.id)).toEqual([second.body.id]);
+    const next = await env.orders('GET', '/orders?page=2&pageSize=1', { token: student.token });
+    expect(next.body.items.map((item: { id: string }) => item.id)).toEqual([first.body.id]);
+  });
+
+  describe('authorisation', () => {
+    it("hides another user's order from reading, listing and cancelling; admins see and cancel it", async () => {
+      const owner = await env.persona(['student']);
+      const other = await env.persona(['student']);
+      const placed = await order(owner, paidCourse.id);
+
+      expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: other.token })).status).toBe(404);
+      expect((await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: other.token })).status).toBe(404);
+      expect((await env.orderRows('id = $1', [placed.body.id]))[0]?.status).toBe('confirmed');
+      const list = await env.orders('GET', '/orders', { token: other.token });
+      expect(list.body).toMatchObject({ items: [], total: 0 });
+      expect((await env.orders('GET', `/orders?userId=${owner.id}`, { token: other.token })).status).toBe(403);
+
+      const asAdmin = await env.orders('GET', `/orders?userId=${owner.id}`, { token: admin.token });
+      expect(asAdmin.body.items.map((item: { id: string }) => item.id)).toEqual([placed.body.id]);
+      expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: admin.token })).status).toBe(200);
+      const cancelled = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: admin.token });
+      expect(cancelled.body.status).toBe('cancelled');
+    });
+  });
+
+  describe('Idempotency-Key', () => {
+    it('turns 20 concurrent identical requests into one order and 20 identical responses', async () => {
+      const student = await env.persona(['student']);
+      const key = `checkout-${student.id}`;
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () => order(student, paidCourse.id, { 'idempotency-key': key })),
+      );
+      expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
+      const bodies = new Set(responses.map((response) => JSON.stringify(response.body)));
+      expect(bodies.size).toBe(1);
+      expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
+        { id: responses[0]!.body.id, status: 'confirmed' },
+      ]);
+      expect(responses.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
+      await eventually(() => env.eventsOf(responses[0]!.body.id), (found) => found.length > 0);
+      expect(env.eventsOf(responses[0]!.body.id)).toHaveLength(1);
+    });
+
+    it('refuses the same key with a different body (422) and replays client errors', async () => {
+      const student = await env.persona(['student']);
+      const first = await order(student, paidCourse.id, { 'idempotency-key': 'k-1' });
+      expect(first.status).toBe(201);
+      const other = await order(student, freeCourse.id, { 'idempotency-key': 'k-1' });
+      expect(other.status).toBe(422);
+      expect(other.body.message).toMatch(/Idempotency-Key/);
+      // Another user's identical key is theirs alone.
+      const stranger = await env.persona(['student']);
+      expect((await order(stranger, freeCourse.id, { 'idempotency-key': 'k-1' })).status).toBe(201);
+
+      const draft = await order(student, draftCourse.id, { 'idempotency-key': 'k-2' });
+      const draftAgain = await order(student, draftCourse.id, { 'idempotency-key': 'k-2' });
+      expect([draft.status, draftAgain.status]).toEqual([422, 422]);
+      expect(draftAgain.body.message).toBe(draft.body.message);
+      expect((await order(student, freeCourse.id, { 'idempotency-key': ' ' })).status).toBe(400);
+    });
+
+    it('treats a key older than 24 h as new', async () => {
+      const student = await env.persona(['student']);
+      const first = await order(student, freeCourse.id, { 'idempotency-key': 'old-key' });
+      await env.orderDataSource.query(
+        `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1`,
+        [student.id],
+      );
+      await env.orders('POST', `/orders/${first.body.id}/cancel`, { token: student.token });
+      const second = await order(student, freeCourse.id, { 'idempotency-key': 'old-key' });
+      expect(second.status).toBe(201);
+      expect(second.body.id).not.toBe(first.body.id);
+    });
+  });
+
+  it('confirms orders while the broker of the order topics is down; the event follows when it is back', async () => {
+    const student = await env.persona(['student']);
+    await env.cluster.brokerDown(ORDER_EVENTS_BROKER);
+    let placed;
+    try {
+      placed = await order(student, paidCourse.id);
+      expect(placed.status).toBe(201);
+      expect(placed.body.status).toBe('confirmed');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(env.eventsOf(placed.body.id)).toHaveLength(0);
+      const [outbox] = (await env.orderDataSource.query(
+        `SELECT sent_at FROM outbox_messages WHERE envelope->'data'->>'orderId' = $1`,
+        [placed.body.id],
+      )) as { sent_at: Date | null }[];
+      expect(outbox).toEqual({ sent_at: null });
+    } finally {
+      await env.cluster.brokerUp(ORDER_EVENTS_BROKER);
+    }
+    const events = await eventually(() => env.eventsOf(placed.body.id), (found) => found.length > 0, 45_000);
+    expect(events.map((event) => event.type)).toEqual(['order.confirmed']);
+  }, 90_000);
+
+  it('answers 503 with Retry-After and stores nothing while the course service is down; a retry succeeds', async () => {
+    const student = await env.persona(['student']);
+    await env.stopCourseService();
+    const started = Date.now();
+    const unavailable = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toBe('5');
+    expect(unavailable.body).toMatchObject({ statusCode: 503, message: expect.stringMatching(/course service/) });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
+    expect(await env.orderDataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id])).toEqual([]);
+
+    await env.startCourseService();
+    const retried = await eventually(
+      () => order(student, paidCourse.id, { 'idempotency-key': 'during-outage' }),
+      (response) => response.status !== 503,
+      60_000,
+    );
+    expect(retried.status).toBe(201);
+    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
+  }, 120_000);
+});

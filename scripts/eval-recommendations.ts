@@ -1,0 +1,451 @@
+/*
+ * Offline evaluation of the course recommender (npm run eval:recommendations).
+ *
+ * Generates a reproducible synthetic platform with hidden structure — topics that shape both the
+ * course texts and who enrols where, tracks inside each topic that only enrolments reveal, and a
+ * skewed popularity — holds out one enrolment per user, builds the model on the rest, and measures
+ * how often each strategy ranks the held-out course in its top 10. Exits 1 when the hybrid does not
+ * beat the popularity baseline by MIN_LIFT (a regression guard, not a benchmark of absolute quality).
+ *
+ *   npm run eval:recommendations -- [--seed N] [--users N] [--courses N]
+ */
+import { performance } from 'node:perf_hooks';
+
+import {
+  CourseFeatures,
+  CourseStatus,
+  Enrolment,
+  Recommendation,
+  RecommendationModel,
+  RecommendationStrategy,
+} from '@coursehub/course';
+
+const K = 10;
+const MIN_LIFT = 1.5;
+
+// --- reproducible randomness ---------------------------------------------------------------------
+
+/*
+ * mulberry32: a tiny seeded PRNG (public domain). Math.random cannot be seeded, and six lines are
+ * cheaper than a dependency for one script.
+ */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class Random {
+  private readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
+  }
+  float(): number {
+    return this.next();
+  }
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+  /** Standard normal (Box–Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+  weighted<T>(items: readonly T[], weights: readonly number[], total: number): T {
+    let r = this.next() * total;
+    for (let i = 0; i < items.length; i++) {
+      r -= weights[i];
+      if (r < 0) return items[i];
+    }
+    return items[items.length - 1];
+  }
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  }
+}
+
+// --- synthetic platform ------------------------------------------------------------------------------
+
+interface Topic {
+  readonly name: string;
+  readonly category: string;
+  readonly words: readonly string[];
+  readonly tags: readonly string[];
+  /** Share of users who prefer this topic (topics are not equally popular either). */
+  readonly appeal: number;
+}
+
+const TOPICS: readonly Topic[] = [
+  {
+    name: 'machine learning',
+    category: 'Data',
+    appeal: 1.6,
+    words: `neural network regression classification model training gradient tensor pytorch feature dataset
+      prediction clustering supervised embedding transformer overfitting validation inference deep learning
+      algorithm statistics probability`.split(/\s+/),
+    tags: ['machine-learning', 'python', 'ai', 'deep-learning', 'data-science', 'statistics'],
+  },
+  {
+    name: 'databases',
+    category: 'Data',
+    appeal: 1,
+    words: `sql query index postgres transaction schema table join normalization replication mongodb nosql
+      storage backup optimizer relational cursor trigger view partition sharding consistency redis
+      migration`.split(/\s+/),
+    tags: ['sql', 'databases', 'postgresql', 'data-modeling', 'nosql', 'performance'],
+  },
+  {
+    name: 'web frontend',
+    category: 'Development',
+    appeal: 1.4,
+    words: `react component css html browser javascript typescript layout responsive accessibility dom state
+      hooks animation bundler webpack vue angular form routing rendering selector flexbox grid`.split(/\s+/),
+    tags: ['javascript', 'react', 'css', 'frontend', 'web', 'typescript'],
+  },
+  {
+    name: 'backend and cloud',
+    category: 'Development',
+    appeal: 1.2,
+    words: `server api kubernetes docker container deployment microservice cloud aws scaling load balancer
+      queue kafka logging monitoring node express authentication cache latency infrastructure terraform
+      pipeline`.split(/\s+/),
+    tags: ['backend', 'devops', 'cloud', 'kubernetes', 'node', 'api'],
+  },
+  {
+    name: 'ux design',
+    category: 'Design',
+    appeal: 0.8,
+    words: `user research prototype wireframe usability interface figma persona journey interaction
+      typography color layout accessibility testing interview sketch design system heuristic navigation
+      feedback mockup visual`.split(/\s+/),
+    tags: ['ux', 'ui-design', 'figma', 'user-research', 'prototyping', 'design'],
+  },
+  {
+    name: 'illustration',
+    category: 'Design',
+    appeal: 0.7,
+    words: `drawing sketching illustration procreate brush character perspective anatomy shading ink
+      watercolor portrait digital painting composition light texture comic concept art pencil color canvas
+      style`.split(/\s+/),
+    tags: ['drawing', 'illustration', 'digital-art', 'procreate', 'painting', 'art'],
+  },
+  {
+    name: 'marketing',
+    category: 'Business',
+    appeal: 0.9,
+    words: `marketing brand seo campaign audience social media content advertising email funnel conversion
+      analytics copywriting strategy growth influencer engagement newsletter landing page customer segment
+      retention`.split(/\s+/),
+    tags: ['marketing', 'seo', 'social-media', 'growth', 'branding', 'advertising'],
+  },
+  {
+    name: 'personal finance',
+    category: 'Business',
+    appeal: 0.8,
+    words: `investing stock portfolio budget accounting tax bond dividend retirement valuation cash flow
+      balance sheet crypto trading risk interest savings excel forecast equity revenue profit`.split(/\s+/),
+    tags: ['finance', 'investing', 'accounting', 'excel', 'trading', 'money'],
+  },
+];
+
+const GENERIC = `practical complete guide hands project skills build real world beginner advanced master
+  essential modern fundamentals professional step bootcamp zero hero workshop techniques career quick
+  introduction intermediate expert tips tricks examples exercises certificate`.split(/\s+/);
+
+const TRACKS_PER_TOPIC = 3;
+
+interface SyntheticCourse extends CourseFeatures {
+  readonly topic: number;
+  /** Hidden sub-group of a topic: visible only in who enrols, not in the text. */
+  readonly track: number;
+  readonly appeal: number;
+}
+
+interface SyntheticPlatform {
+  readonly courses: SyntheticCourse[];
+  readonly enrolments: Enrolment[];
+}
+
+function capitalise(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+function sentence(random: Random, topic: Topic, length: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < length; i++) {
+    const roll = random.float();
+    if (roll < 0.6) words.push(random.pick(topic.words));
+    else if (roll < 0.88) words.push(random.pick(GENERIC));
+    else words.push(random.pick(random.pick(TOPICS).words)); // vocabulary bleeding across topics
+  }
+  return words.join(' ');
+}
+
+function generatePlatform(seed: number, courseCount: number, userCount: number): SyntheticPlatform {
+  const random = new Random(seed);
+  const courses: SyntheticCourse[] = [];
+  for (let i = 0; i < courseCount; i++) {
+    const topicIndex = i % TOPICS.length;
+    const topic = TOPICS[topicIndex];
+    const roll = random.float();
+    const status: CourseStatus = roll < 0.05 ? 'draft' : roll < 0.1 ? 'archived' : 'published';
+    const tags = random.shuffle([...topic.tags]).slice(0, 2 + random.int(3));
+    if (random.float() < 0.2) tags.push(random.pick(random.pick(TOPICS).tags));
+    courses.push({
+      id: `course-${String(i).padStart(4, '0')}`,
+      title: `${capitalise(random.pick(GENERIC))} ${capitalise(random.pick(topic.words))} ${capitalise(random.pick(topic.words))}`,
+      summary: sentence(random, topic, 10),
+      description: sentence(random, topic, 30 + random.int(50)),
+      tags,
+      category: topic.category,
+      status,
+      topic: topicIndex,
+      track: random.int(TRACKS_PER_TOPIC),
+      appeal: Math.exp(1.1 * random.normal()), // log-normal: a few best-sellers, a long tail
+    });
+  }
+
+  // Enrolment pools: drafts take none; archived courses keep enrolments from before archiving.
+  const enrollable = courses.filter((course) => course.status !== 'draft');
+  const pool = (filter: (course: SyntheticCourse) => boolean) => {
+    const items = enrollable.filter(filter);
+    const weights = items.map((course) => course.appeal);
+    return { items, weights, total: weights.reduce((a, b) => a + b, 0) };
+  };
+  const everything = pool(() => true);
+  const byTrack = new Map<string, ReturnType<typeof pool>>();
+  const byTopic = new Map<number, ReturnType<typeof pool>>();
+  TOPICS.forEach((_, topic) => {
+    byTopic.set(
+      topic,
+      pool((course) => course.topic === topic),
+    );
+    for (let track = 0; track < TRACKS_PER_TOPIC; track++) {
+      byTrack.set(
+        `${topic}/${track}`,
+        pool((course) => course.topic === topic && course.track === track),
+      );
+    }
+  });
+
+  const topicIndexes = TOPICS.map((_, index) => index);
+  const topicAppeal = TOPICS.map((topic) => topic.appeal);
+  const topicAppealTotal = topicAppeal.reduce((a, b) => a + b, 0);
+  const enrolments: Enrolment[] = [];
+  for (let u = 0; u < userCount; u++) {
+    const userId = `user-${String(u).padStart(5, '0')}`;
+    const preferred = [random.weighted(topicIndexes, topicAppeal, topicAppealTotal)];
+    if (random.float() < 0.4) preferred.push(random.weighted(topicIndexes, topicAppeal, topicAppealTotal));
+    const track = random.int(TRACKS_PER_TOPIC);
+    // 1 + geometric: most users own a handful of courses, a few own many.
+    let wanted = 1;
+    while (wanted < 25 && random.float() < 0.78) wanted++;
+    const owned = new Set<string>();
+    for (let attempt = 0; owned.size < wanted && attempt < wanted * 10; attempt++) {
+      const roll = random.float();
+      const topic = random.pick(preferred);
+      const from =
+        roll < 0.15 ? everything : roll < 0.65 ? byTrack.get(`${topic}/${track}`)! : byTopic.get(topic)!;
+      if (from.items.length === 0) continue;
+      owned.add(random.weighted(from.items, from.weights, from.total).id);
+    }
+    for (const courseId of owned) enrolments.push({ userId, courseId });
+  }
+  return { courses, enrolments };
+}
+
+// --- evaluation ------------------------------------------------------------------------------------
+
+interface HeldOut {
+  readonly userId: string;
+  readonly owned: readonly string[];
+  readonly target: string;
+}
+
+function holdOut(random: Random, platform: SyntheticPlatform): { train: Enrolment[]; tests: HeldOut[] } {
+  const published = new Set(platform.courses.filter((c) => c.status === 'published').map((c) => c.id));
+  const byUser = new Map<string, string[]>();
+  for (const { userId, courseId } of platform.enrolments) {
+    const owned = byUser.get(userId) ?? [];
+    owned.push(courseId);
+    byUser.set(userId, owned);
+  }
+  const train: Enrolment[] = [];
+  const tests: HeldOut[] = [];
+  for (const [userId, owned] of byUser) {
+    // Only a published course can be recommended, so only one can be the held-out answer.
+    const eligible = owned.filter((id) => published.has(id));
+    const target = owned.length >= 2 && eligible.length > 0 ? random.pick(eligible) : undefined;
+    const kept = owned.filter((id) => id !== target);
+    for (const courseId of kept) train.push({ userId, courseId });
+    if (target !== undefined) tests.push({ userId, owned: kept, target });
+  }
+  return { train, tests };
+}
+
+interface Metrics {
+  precision: number;
+  recall: number;
+  ndcg: number;
+  coverage: number;
+}
+
+function evaluate(tests: readonly HeldOut[], recommend: (test: HeldOut) => Recommendation[]): Metrics {
+  let hits = 0;
+  let ndcg = 0;
+  const shown = new Set<string>();
+  for (const test of tests) {
+    const list = recommend(test);
+    list.forEach((item) => shown.add(item.courseId));
+    const rank = list.findIndex((item) => item.courseId === test.target);
+    if (rank >= 0) {
+      hits++;
+      ndcg += 1 / Math.log2(rank + 2); // one relevant item: ideal DCG is 1
+    }
+  }
+  return {
+    precision: hits / (tests.length * K),
+    recall: hits / tests.length, // one held-out item per user: recall@K is the hit rate
+    ndcg: ndcg / tests.length,
+    coverage: shown.size,
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
+  return value;
+}
+
+function main(): number {
+  const seed = argument('seed', 20_261_122);
+  const courseCount = argument('courses', 300);
+  const userCount = argument('users', 2000);
+
+  const platform = generatePlatform(seed, courseCount, userCount);
+  const { train, tests } = holdOut(new Random(seed + 1), platform);
+  const publishedCount = platform.courses.filter((c) => c.status === 'published').length;
+  console.log(
+    `Synthetic platform (seed ${seed}): ${platform.courses.length} courses (${publishedCount} published), ` +
+      `${TOPICS.length} topics × ${TRACKS_PER_TOPIC} hidden tracks, ${userCount} users, ` +
+      `${platform.enrolments.length} enrolments; ${tests.length} users with one held-out enrolment.`,
+  );
+
+  const courses: CourseFeatures[] = platform.courses.map(
+    ({ id, title, summary, description, tags, category, status }) => ({
+      id,
+      title,
+      summary,
+      description,
+      tags,
+      category,
+      status,
+    }),
+  );
+  const buildStart = performance.now();
+  const model = RecommendationModel.build({ courses, enrolments: train });
+  const buildMs = performance.now() - buildStart;
+  const stats = model.stats();
+
+  const strategies: { label: string; recommend: (test: HeldOut) => Recommendation[] }[] = [
+    ...(['hybrid', 'collaborative', 'content'] as RecommendationStrategy[]).map((strategy) => ({
+      label: strategy === 'hybrid' ? 'hybrid (CF + content)' : `${strategy} only`,
+      recommend: (test: HeldOut) => model.recommendForUser(test.userId, test.owned, K, { strategy }),
+    })),
+    {
+      label: 'popular in own categories',
+      recommend: (test: HeldOut) =>
+        model.recommendForUser(test.userId, test.owned, K, { strategy: 'popular' }),
+    },
+    {
+      label: 'popular overall (baseline)',
+      recommend: (test: HeldOut) => model.popular(K, { exclude: test.owned }),
+    },
+  ];
+  const results = strategies.map(({ label, recommend }) => ({ label, metrics: evaluate(tests, recommend) }));
+
+  const header = ['strategy', `precision@${K}`, `recall@${K}`, `NDCG@${K}`, 'courses shown'];
+  const rows = results.map(({ label, metrics }) => [
+    label,
+    metrics.precision.toFixed(4),
+    metrics.recall.toFixed(4),
+    metrics.ndcg.toFixed(4),
+    String(metrics.coverage),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column])))
+      .join('  ');
+  console.log();
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  rows.forEach((row) => console.log(line(row)));
+
+  // Serving latency: one hybrid request per test user, after a warm-up pass.
+  for (const test of tests.slice(0, 200)) model.recommendForUser(test.userId, test.owned, K);
+  const latencies: number[] = [];
+  for (const test of tests) {
+    const start = performance.now();
+    model.recommendForUser(test.userId, test.owned, K);
+    latencies.push(performance.now() - start);
+  }
+  latencies.sort((a, b) => a - b);
+  const similarStart = performance.now();
+  for (const course of courses) model.similarTo(course.id, K);
+  const similarMs = (performance.now() - similarStart) / courses.length;
+
+  // Incremental refresh: feed the held-out enrolments back one by one.
+  const addStart = performance.now();
+  for (const test of tests) model.addEnrolment(test.userId, test.target);
+  const addMs = (performance.now() - addStart) / tests.length;
+
+  console.log();
+  console.log(
+    `Model build: ${buildMs.toFixed(0)} ms (${stats.courses} courses, ${stats.users} users, ` +
+      `${stats.enrolments} enrolments, ${stats.coEnrolmentPairs} co-enrolled pairs, ${stats.vocabulary} terms).`,
+  );
+  console.log(
+    `recommendForUser: mean ${(latencies.reduce((a, b) => a + b, 0) / latencies.length).toFixed(3)} ms, ` +
+      `p50 ${percentile(latencies, 50).toFixed(3)} ms, p99 ${percentile(latencies, 99).toFixed(3)} ms; ` +
+      `similarTo: mean ${similarMs.toFixed(3)} ms; addEnrolment: mean ${addMs.toFixed(3)} ms.`,
+  );
+
+  const hybrid = results[0].metrics.precision;
+  const baseline = results[results.length - 1].metrics.precision;
+  const lift = baseline === 0 ? Infinity : hybrid / baseline;
+  console.log();
+  if (lift < MIN_LIFT) {
+    console.error(
+      `FAIL: hybrid precision@${K} is ${lift.toFixed(2)}× the popularity baseline (needs ≥ ${MIN_LIFT}×).`,
+    );
+    return 1;
+  }
+  console.log(
+    `OK: hybrid precision@${K} is ${lift.toFixed(2)}× the popularity baseline (needs ≥ ${MIN_LIFT}×).`,
+  );
+  return 0;
+}
+
+process.exitCode = main();
