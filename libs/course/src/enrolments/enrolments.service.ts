@@ -53,21 +53,18 @@ export class EnrolmentsService {
     let cancelled = false;
     let stillEnrolled = false;
     await runOnce(this.dataSource, ENROLMENT_CONSUMER, envelope, async (manager) => {
-      const updated = await manager.query<[unknown[], number]>(
-        `UPDATE course_enrolments SET cancelled_at = now() WHERE order_id = $1 AND cancelled_at IS NULL
-         RETURNING order_id`,
-        [orderId],
+      // One statement, so a confirmation handled at the same moment (another replica) cannot slip
+      // between a check and a write: either this ends the active enrolment, or it leaves a
+      // cancelled row that makes a later confirmation a no-op. `xmax = 0` tells an insert apart.
+      const [row] = await manager.query<{ inserted: boolean }[]>(
+        `INSERT INTO course_enrolments (order_id, user_id, course_id, cancelled_at)
+         SELECT $1, $2, $3, now() WHERE EXISTS (SELECT 1 FROM courses WHERE id = $3)
+         ON CONFLICT (order_id) DO UPDATE SET cancelled_at = now()
+           WHERE course_enrolments.cancelled_at IS NULL
+         RETURNING (xmax = 0) AS inserted`,
+        [orderId, userId, courseId],
       );
-      if (updated[1] === 0) {
-        // Not (yet) confirmed: remember the cancellation so a late confirmation does not enrol.
-        await manager.query(
-          `INSERT INTO course_enrolments (order_id, user_id, course_id, cancelled_at)
-           SELECT $1, $2, $3, now() WHERE EXISTS (SELECT 1 FROM courses WHERE id = $3)
-           ON CONFLICT (order_id) DO NOTHING`,
-          [orderId, userId, courseId],
-        );
-        return;
-      }
+      if (!row || row.inserted) return;
       await manager.query(
         'UPDATE courses SET enrolment_count = GREATEST(enrolment_count - 1, 0) WHERE id = $1',
         [courseId],

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   BaseRpcContext,
   ClientProxy,
@@ -6,6 +7,7 @@ import {
   Server,
   WritePacket,
 } from '@nestjs/microservices';
+import { isObservable, lastValueFrom } from 'rxjs';
 
 /**
  * The in-process transport of the single-process platform (and of fast tests): the same
@@ -21,13 +23,22 @@ export class InProcessContext extends BaseRpcContext<[string]> {
 }
 
 export class InProcessServer extends Server implements CustomTransportStrategy {
+  private readonly inProcessLogger = new Logger(InProcessServer.name);
+  /**
+   * Events are handled one at a time in publishing order, as a Kafka consumer with default
+   * settings does, and a publisher never waits for a handler (it only waits for the "broker").
+   */
+  private queue: Promise<void> = Promise.resolve();
+
   listen(callback: () => void): void {
     listeningServers.add(this);
     callback();
   }
 
-  close(): void {
+  /** Stops taking events, then lets the ones already accepted finish. */
+  async close(): Promise<void> {
     listeningServers.delete(this);
+    await this.queue;
   }
 
   on(): void {
@@ -48,18 +59,31 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
   }
 
   /** Events: every listening server with a handler receives them, like one consumer group per service. */
-  static async deliverEvent(packet: ReadPacket): Promise<number> {
+  static deliverEvent(packet: ReadPacket): number {
     let delivered = 0;
     for (const server of listeningServers) {
       if (!server.getHandlerByPattern(packet.pattern as string)) continue;
-      await server.handleEvent(
-        packet.pattern as string,
-        packet,
-        new InProcessContext(packet.pattern as string),
-      );
+      server.enqueue(packet);
       delivered++;
     }
     return delivered;
+  }
+
+  private enqueue(packet: ReadPacket): void {
+    this.queue = this.queue.then(() => this.process(packet.pattern as string, packet));
+  }
+
+  /** Runs the handler to completion (the base `handleEvent` only starts its stream). */
+  private async process(topic: string, packet: ReadPacket): Promise<void> {
+    const handler = this.getHandlerByPattern(topic);
+    if (!handler) return;
+    try {
+      const result = await handler(packet.data, new InProcessContext(topic));
+      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    } catch (error) {
+      // The consumer interceptor has already retried and dead-lettered; nothing is left to do.
+      this.inProcessLogger.error({ err: error, topic }, 'In-process event handler failed');
+    }
   }
 }
 
@@ -100,12 +124,12 @@ export class InProcessClient extends ClientProxy {
     };
   }
 
-  protected async dispatchEvent<T = number>(packet: ReadPacket): Promise<T> {
+  protected dispatchEvent<T = number>(packet: ReadPacket): Promise<T> {
     // Clone, so a handler can never mutate the producer's object (as over a real wire).
-    const delivered = await InProcessServer.deliverEvent({
+    const delivered = InProcessServer.deliverEvent({
       pattern: packet.pattern,
       data: structuredClone<unknown>(packet.data),
     });
-    return delivered as T;
+    return Promise.resolve(delivered as T);
   }
 }
