@@ -99,6 +99,10 @@ function only<T = KubeObject>(objects: KubeObject[], kind: string): T {
   return found[0] as T;
 }
 
+function allOf<T = KubeObject>(objects: KubeObject[], kind: string): T[] {
+  return objects.filter((object) => object.kind === kind) as unknown as T[];
+}
+
 function matches(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return (
     Object.keys(selector).length > 0 &&
@@ -268,7 +272,7 @@ describe('Helm charts', () => {
         expect(service.spec?.ports).toEqual([expect.objectContaining({ name: 'http', targetPort: 'http' })]);
         const pdb = only<PodDisruptionBudget>(objects, 'PodDisruptionBudget');
         expect(matches(pdb.spec?.selector?.matchLabels ?? {}, podLabels)).toBe(true);
-        for (const policy of objects.filter((object) => object.kind === 'NetworkPolicy') as NetworkPolicy[]) {
+        for (const policy of allOf<NetworkPolicy>(objects, 'NetworkPolicy')) {
           expect(matches(policy.spec?.podSelector.matchLabels ?? {}, podLabels)).toBe(true);
         }
         for (const monitor of objects.filter((object) => object.kind === 'ServiceMonitor')) {
@@ -279,7 +283,7 @@ describe('Helm charts', () => {
           expect(matches(spec.selector.matchLabels, service.metadata?.labels)).toBe(true);
           expect(spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics' })]);
         }
-        for (const ingress of objects.filter((object) => object.kind === 'Ingress') as Ingress[]) {
+        for (const ingress of allOf<Ingress>(objects, 'Ingress')) {
           for (const rule of ingress.spec?.rules ?? []) {
             for (const path of rule.http?.paths ?? []) {
               expect(path.backend.service).toEqual({ name: service.metadata?.name, port: { name: 'http' } });
@@ -293,7 +297,7 @@ describe('Helm charts', () => {
         it('gives the app every variable its config requires, from the ConfigMap or a Secret', () => {
           const container = deployment.spec.template.spec.containers[0];
           const configData = only<ConfigMap>(objects, 'ConfigMap').data ?? {};
-          const managedSecrets = objects.filter((object) => object.kind === 'Secret') as Secret[];
+          const managedSecrets = allOf<Secret>(objects, 'Secret');
           const env: Record<string, string> = { ...configData };
           const fromExistingSecrets: string[] = [];
           for (const variable of container.env ?? []) {

@@ -9,10 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { courseInput, CourseTestApp, eventually, Persona, startCourseTestApp } from './course-test-app';
 
 /** Stands in for the order service: another process on the same transport that asks and announces. */
-async function startOrderProbe(transport: TransportKind, env: Record<string, string>): Promise<INestApplicationContext> {
+async function startOrderProbe(
+  transport: TransportKind,
+  env: Record<string, string>,
+): Promise<INestApplicationContext> {
   @Module({
     imports: [
-      CoreModule.forRoot({ envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape), env: { ...process.env, ...env } }),
+      CoreModule.forRoot({
+        envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape),
+        env: { ...process.env, ...env },
+      }),
       MessagingModule.forRoot({ serviceName: 'order-probe', transport, requestTopics: [courseGet.topic] }),
     ],
   })
@@ -31,7 +37,11 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
 
   const announce = async <Contract extends EventContract>(contract: Contract, data: EventData<Contract>) => {
     const envelope = createEnvelope(contract, data, { producer: 'order' });
-    await bus.publish({ topic: contract.topic, key: (data as { courseId: string }).courseId, value: envelope });
+    await bus.publish({
+      topic: contract.topic,
+      key: (data as { courseId: string }).courseId,
+      value: envelope,
+    });
     return envelope;
   };
   const redeliver = (topic: string, envelope: { data: { courseId: string } }) =>
@@ -39,7 +49,10 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
   const enrolmentCount = async (courseId: string) =>
     (await service.api('GET', `/courses/${courseId}`)).body.enrolmentCount as number;
   const publishedCourse = async (overrides: Record<string, unknown> = {}) => {
-    const created = await service.api('POST', '/courses', { token: instructor.token, body: courseInput(overrides) });
+    const created = await service.api('POST', '/courses', {
+      token: instructor.token,
+      body: courseInput(overrides),
+    });
     await service.api('POST', `/courses/${created.body.id}/publish`, { token: instructor.token });
     return created.body as { id: string; title: string };
   };
@@ -87,7 +100,11 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
     });
 
     const draft = await service.api('POST', '/courses', { token: instructor.token, body: courseInput() });
-    const draftReply = await bus.request(courseGet, { courseId: draft.body.id as string }, { timeoutMs: 10_000 });
+    const draftReply = await bus.request(
+      courseGet,
+      { courseId: draft.body.id as string },
+      { timeoutMs: 10_000 },
+    );
     expect(draftReply).toMatchObject({ found: true, course: { status: 'draft' } });
     await expect(bus.request(courseGet, { courseId: randomUUID() }, { timeoutMs: 10_000 })).resolves.toEqual({
       found: false,
@@ -96,9 +113,19 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
 
   it('counts an order.confirmed delivered twice once, and an order.cancelled delivered twice once', async () => {
     const course = await publishedCourse({ title: `Idempotency ${transport}` });
-    const order = { orderId: randomUUID(), userId: randomUUID(), courseId: course.id, courseTitle: course.title };
+    const order = {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      courseId: course.id,
+      courseTitle: course.title,
+    };
     const confirmed = await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
-    expect(await eventually(() => enrolmentCount(course.id), (count) => count === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => enrolmentCount(course.id),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
 
     // The same event again, and the same order under a new event id (a republished event).
     await redeliver(orderConfirmed.topic, confirmed);
@@ -112,7 +139,12 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
       price: 4900,
       currency: 'EUR',
     });
-    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 2)).toBe(2);
+    expect(
+      await eventually(
+        () => enrolmentCount(course.id),
+        (count) => count >= 2,
+      ),
+    ).toBe(2);
     const processed = await service.dataSource.query<{ count: string }[]>(
       `SELECT count(*) FROM processed_events WHERE event_id = $1`,
       [confirmed.id],
@@ -120,7 +152,12 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
     expect(Number(processed[0].count)).toBe(1);
 
     const cancelled = await announce(orderCancelled, { ...order, reason: 'refund' });
-    expect(await eventually(() => enrolmentCount(course.id), (count) => count === 1)).toBe(1);
+    expect(
+      await eventually(
+        () => enrolmentCount(course.id),
+        (count) => count === 1,
+      ),
+    ).toBe(1);
     await redeliver(orderCancelled.topic, cancelled);
     await announce(orderConfirmed, {
       orderId: randomUUID(),
@@ -130,16 +167,31 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
       price: 4900,
       currency: 'EUR',
     });
-    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 2)).toBe(2);
+    expect(
+      await eventually(
+        () => enrolmentCount(course.id),
+        (count) => count >= 2,
+      ),
+    ).toBe(2);
   });
 
   it('ignores a confirmation that arrives after its cancellation', async () => {
     const course = await publishedCourse({ title: `Out of order ${transport}` });
-    const order = { orderId: randomUUID(), userId: randomUUID(), courseId: course.id, courseTitle: course.title };
+    const order = {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      courseId: course.id,
+      courseTitle: course.title,
+    };
     await announce(orderCancelled, { ...order, reason: 'payment failed' });
     await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
     await announce(orderConfirmed, { ...order, orderId: randomUUID(), price: 4900, currency: 'EUR' });
-    expect(await eventually(() => enrolmentCount(course.id), (count) => count >= 1)).toBe(1);
+    expect(
+      await eventually(
+        () => enrolmentCount(course.id),
+        (count) => count >= 1,
+      ),
+    ).toBe(1);
   });
 
   it('relays course.published from the outbox', async () => {

@@ -33,7 +33,7 @@ interface CallOptions {
 
 interface CallResult {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+   
   body: any;
 }
 

@@ -19,7 +19,9 @@ describe('course search, filters, sorting and pagination', () => {
   const publishCourse = async (by: Persona, overrides: Record<string, unknown>) => {
     const created = await service.api('POST', '/courses', { token: by.token, body: courseInput(overrides) });
     expect(created.status).toBe(201);
-    expect((await service.api('POST', `/courses/${created.body.id}/publish`, { token: by.token })).status).toBe(200);
+    expect(
+      (await service.api('POST', `/courses/${created.body.id}/publish`, { token: by.token })).status,
+    ).toBe(200);
     return created.body.id as string;
   };
   const list = async (query: string, token?: string) => {
@@ -95,7 +97,9 @@ describe('course search, filters, sorting and pagination', () => {
       'PostgreSQL indexing deep dive',
       'Relational data modelling',
     ]);
-    expect(await titles(`q=${encodeURIComponent('"machine learning"')}`)).toEqual(['Machine learning with Python']);
+    expect(await titles(`q=${encodeURIComponent('"machine learning"')}`)).toEqual([
+      'Machine learning with Python',
+    ]);
     expect(await titles('q=kubernetes')).toEqual([]);
     // The owner sees their matching draft too.
     const asOwner = await list('q=postgresql', alice.token);
@@ -119,7 +123,9 @@ describe('course search, filters, sorting and pagination', () => {
       'Machine learning with Python',
       'Relational data modelling',
     ]);
-    expect(await titles('category=data&level=intermediate&language=de')).toEqual(['Relational data modelling']);
+    expect(await titles('category=data&level=intermediate&language=de')).toEqual([
+      'Relational data modelling',
+    ]);
     expect(await titles('tag=postgresql')).toEqual(['Relational data modelling']);
     expect(await titles(`instructorId=${bob.id}&sort=price_asc`)).toEqual([
       'Backend engineering fundamentals',
@@ -149,7 +155,14 @@ describe('course search, filters, sorting and pagination', () => {
       enrolments.confirm(
         createEnvelope(
           orderConfirmed,
-          { orderId: randomUUID(), userId: randomUUID(), courseId, courseTitle: 'x', price: 100, currency: 'EUR' },
+          {
+            orderId: randomUUID(),
+            userId: randomUUID(),
+            courseId,
+            courseTitle: 'x',
+            price: 100,
+            currency: 'EUR',
+          },
           { producer: 'order' },
         ),
       );

@@ -1,7 +1,12 @@
 import { courseGet, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/devkit';
+import {
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/devkit';
 import { connectMessaging } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -26,7 +31,7 @@ export interface Persona {
 
 export interface CallResult {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted field by field
+
   body: any;
   headers: Headers;
 }
@@ -37,7 +42,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call(baseUrl: string, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: {
@@ -48,10 +58,18 @@ export async function call(baseUrl: string, method: string, path: string, option
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined, headers: response.headers };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+    headers: response.headers,
+  };
 }
 
-export async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!accept(value) && Date.now() < deadline) {
@@ -87,7 +105,11 @@ export class OrderTestEnvironment {
   orderDataSource!: DataSource;
   private eventConsumer?: Consumer;
   private readonly run = randomUUID().slice(0, 8);
-  private readonly groups = { course: `course-${this.run}`, order: `order-${this.run}`, probe: `probe-${this.run}` };
+  private readonly groups = {
+    course: `course-${this.run}`,
+    order: `order-${this.run}`,
+    probe: `probe-${this.run}`,
+  };
 
   async start(): Promise<void> {
     [this.courseDatabase, this.orderDatabase] = await Promise.all([
@@ -99,8 +121,10 @@ export class OrderTestEnvironment {
       topics: [...REQUEST_TOPICS, ...ORDER_EVENT_TOPICS].map((name) => ({ name, partitions: 1 })),
     });
     for (const topic of REQUEST_TOPICS) await this.cluster.setPartitionLeader(topic, 0, STEADY_BROKER);
-    for (const topic of ORDER_EVENT_TOPICS) await this.cluster.setPartitionLeader(topic, 0, ORDER_EVENTS_BROKER);
-    for (const group of Object.values(this.groups)) await this.cluster.setCoordinator('group', group, STEADY_BROKER);
+    for (const topic of ORDER_EVENT_TOPICS)
+      await this.cluster.setPartitionLeader(topic, 0, ORDER_EVENTS_BROKER);
+    for (const group of Object.values(this.groups))
+      await this.cluster.setCoordinator('group', group, STEADY_BROKER);
 
     Object.assign(process.env, {
       JWT_PUBLIC_KEY: this.issuer.publicKeyPem,
@@ -131,7 +155,11 @@ export class OrderTestEnvironment {
   }
 
   private async startEventConsumer(): Promise<void> {
-    const kafka = new Kafka({ brokers: this.cluster.bootstrapServers, clientId: 'order-test-probe', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      brokers: this.cluster.bootstrapServers,
+      clientId: 'order-test-probe',
+      logLevel: logLevel.NOTHING,
+    });
     const consumer = kafka.consumer({ groupId: this.groups.probe, maxWaitTimeInMs: 50 });
     await consumer.connect();
     await consumer.subscribe({ topics: ORDER_EVENT_TOPICS, fromBeginning: true });
@@ -152,7 +180,10 @@ export class OrderTestEnvironment {
   }
 
   /** A course created through the course service's API, published unless `draft`. */
-  async createCourse(instructor: Persona, input: { title: string; price: number; draft?: boolean }): Promise<{ id: string }> {
+  async createCourse(
+    instructor: Persona,
+    input: { title: string; price: number; draft?: boolean },
+  ): Promise<{ id: string }> {
     const created = await call(this.course!.url, 'POST', '/courses', {
       token: instructor.token,
       body: {
@@ -168,7 +199,9 @@ export class OrderTestEnvironment {
     });
     if (created.status !== 201) throw new Error(`creating a course failed: ${JSON.stringify(created.body)}`);
     if (!input.draft) {
-      const published = await call(this.course!.url, 'POST', `/courses/${created.body.id}/publish`, { token: instructor.token });
+      const published = await call(this.course!.url, 'POST', `/courses/${created.body.id}/publish`, {
+        token: instructor.token,
+      });
       if (published.status !== 200) throw new Error(`publishing failed: ${JSON.stringify(published.body)}`);
     }
     return { id: created.body.id as string };
@@ -179,11 +212,20 @@ export class OrderTestEnvironment {
   }
 
   async orderRows(where = 'true', params: unknown[] = []): Promise<{ id: string; status: string }[]> {
-    return (await this.orderDataSource.query(`SELECT id, status FROM orders WHERE ${where}`, params)) as { id: string; status: string }[];
+    return this.orderDataSource.query<{ id: string; status: string }[]>(
+      `SELECT id, status FROM orders WHERE ${where}`,
+      params,
+    );
   }
 
+  /**
+   * One order's events in the order they happened. Kafka orders messages within a partition, not
+   * across topics (order.confirmed and order.cancelled are two), so arrival order is no evidence.
+   */
   eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[] {
-    return (this.orderEvents as EventEnvelope<{ orderId: string }>[]).filter((event) => event.data.orderId === orderId);
+    return (this.orderEvents as EventEnvelope<{ orderId: string }>[])
+      .filter((event) => event.data.orderId === orderId)
+      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
   }
 
   async stop(): Promise<void> {

@@ -14,7 +14,11 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     admin = await env.persona(['admin']);
     paidCourse = await env.createCourse(instructor, { title: 'Practical PostgreSQL', price: 4900 });
     freeCourse = await env.createCourse(instructor, { title: 'Free Kafka Primer', price: 0 });
-    draftCourse = await env.createCourse(instructor, { title: 'Unfinished Course', price: 1000, draft: true });
+    draftCourse = await env.createCourse(instructor, {
+      title: 'Unfinished Course',
+      price: 1000,
+      draft: true,
+    });
   }, 120_000);
 
   afterAll(() => env.stop(), 60_000);
@@ -38,9 +42,14 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       updatedAt: expect.any(String),
       cancelledAt: null,
     });
-    expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: student.token })).body).toEqual(placed.body);
+    expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: student.token })).body).toEqual(
+      placed.body,
+    );
 
-    const events = await eventually(() => env.eventsOf(placed.body.id), (found) => found.length > 0);
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.length > 0,
+    );
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'order.confirmed',
@@ -68,7 +77,11 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     const student = await env.persona(['student']);
     const unknown = await order(student, '00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found', requestId: expect.any(String) });
+    expect(unknown.body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      requestId: expect.any(String),
+    });
     expect((await order(student, draftCourse.id)).status).toBe(422);
     expect((await order(student, paidCourse.id)).status).toBe(201);
     const again = await order(student, paidCourse.id);
@@ -94,7 +107,11 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       body: { reason: 'Changed my mind' },
     });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ id: placed.body.id, status: 'cancelled', cancelledAt: expect.any(String) });
+    expect(cancelled.body).toMatchObject({
+      id: placed.body.id,
+      status: 'cancelled',
+      cancelledAt: expect.any(String),
+    });
     const twice = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: student.token });
     expect(twice.status).toBe(200);
     expect(twice.body).toEqual(cancelled.body);
@@ -104,7 +121,10 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       (found) => found.some((event) => event.type === 'order.cancelled'),
     );
     await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong second event to show up
-    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual(['order.confirmed', 'order.cancelled']);
+    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual([
+      'order.confirmed',
+      'order.cancelled',
+    ]);
     expect(events.find((event) => event.type === 'order.cancelled')?.data).toMatchObject({
       courseTitle: 'Practical PostgreSQL',
       reason: 'Changed my mind',
@@ -134,11 +154,15 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       const placed = await order(owner, paidCourse.id);
 
       expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: other.token })).status).toBe(404);
-      expect((await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: other.token })).status).toBe(404);
+      expect(
+        (await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: other.token })).status,
+      ).toBe(404);
       expect((await env.orderRows('id = $1', [placed.body.id]))[0]?.status).toBe('confirmed');
       const list = await env.orders('GET', '/orders', { token: other.token });
       expect(list.body).toMatchObject({ items: [], total: 0 });
-      expect((await env.orders('GET', `/orders?userId=${owner.id}`, { token: other.token })).status).toBe(403);
+      expect((await env.orders('GET', `/orders?userId=${owner.id}`, { token: other.token })).status).toBe(
+        403,
+      );
 
       const asAdmin = await env.orders('GET', `/orders?userId=${owner.id}`, { token: admin.token });
       expect(asAdmin.body.items.map((item: { id: string }) => item.id)).toEqual([placed.body.id]);
@@ -159,11 +183,16 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       const bodies = new Set(responses.map((response) => JSON.stringify(response.body)));
       expect(bodies.size).toBe(1);
       expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
-        { id: responses[0]!.body.id, status: 'confirmed' },
+        { id: responses[0].body.id, status: 'confirmed' },
       ]);
-      expect(responses.filter((response) => response.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
-      await eventually(() => env.eventsOf(responses[0]!.body.id), (found) => found.length > 0);
-      expect(env.eventsOf(responses[0]!.body.id)).toHaveLength(1);
+      expect(
+        responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
+      ).toHaveLength(19);
+      await eventually(
+        () => env.eventsOf(responses[0].body.id),
+        (found) => found.length > 0,
+      );
+      expect(env.eventsOf(responses[0].body.id)).toHaveLength(1);
     });
 
     it('refuses the same key with a different body (422) and replays client errors', async () => {
@@ -208,15 +237,19 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       expect(placed.body.status).toBe('confirmed');
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(env.eventsOf(placed.body.id)).toHaveLength(0);
-      const [outbox] = (await env.orderDataSource.query(
+      const [outbox] = await env.orderDataSource.query<{ sent_at: Date | null }[]>(
         `SELECT sent_at FROM outbox_messages WHERE envelope->'data'->>'orderId' = $1`,
         [placed.body.id],
-      )) as { sent_at: Date | null }[];
+      );
       expect(outbox).toEqual({ sent_at: null });
     } finally {
       await env.cluster.brokerUp(ORDER_EVENTS_BROKER);
     }
-    const events = await eventually(() => env.eventsOf(placed.body.id), (found) => found.length > 0, 45_000);
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.length > 0,
+      45_000,
+    );
     expect(events.map((event) => event.type)).toEqual(['order.confirmed']);
   }, 90_000);
 
@@ -227,10 +260,15 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     const unavailable = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('retry-after')).toBe('5');
-    expect(unavailable.body).toMatchObject({ statusCode: 503, message: expect.stringMatching(/course service/) });
+    expect(unavailable.body).toMatchObject({
+      statusCode: 503,
+      message: expect.stringMatching(/course service/),
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
-    expect(await env.orderDataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id])).toEqual([]);
+    expect(
+      await env.orderDataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id]),
+    ).toEqual([]);
 
     await env.startCourseService();
     const retried = await eventually(

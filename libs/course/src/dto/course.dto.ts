@@ -79,7 +79,7 @@ export class CreateCourseDto {
   tags?: string[];
 
   @ApiProperty({ example: 'development', maxLength: 60 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsString()
   @Length(1, 60)
   category!: string;
@@ -142,7 +142,7 @@ export class ListCoursesQueryDto {
 
   @ApiPropertyOptional({ description: 'Courses carrying this tag.' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsString()
   @MaxLength(40)
   tag?: string;

@@ -6,7 +6,7 @@ import { COURSE_DATA_SOURCE } from '../course.constants';
 import type { CourseEnv } from '../course.env';
 import { CourseEntity } from '../courses/course.entity';
 import { toCourseFeatures } from '../courses/course.mapper';
-import { type Enrolment, type Recommendation, RecommendationModel } from '../recommendations';
+import { type Recommendation, RecommendationModel } from '../recommendations';
 
 export interface CourseRecommendation extends Recommendation {
   course: CourseEntity;
@@ -71,7 +71,7 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
       ]);
       const model = RecommendationModel.build({
         courses: courses.map(toCourseFeatures),
-        enrolments: enrolments as Enrolment[],
+        enrolments: enrolments,
       });
       // The model's updates are idempotent, so replaying ones the snapshot already saw is harmless.
       for (const update of this.updatesDuringRebuild) update(model);

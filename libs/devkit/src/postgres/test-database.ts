@@ -19,7 +19,9 @@ function withDatabase(url: string, database: string): string {
  */
 export async function createTemporaryDatabase(
   prefix = 'coursehub_test',
-  serverUrl = process.env.TEST_POSTGRES_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  serverUrl = process.env.TEST_POSTGRES_URL ??
+    process.env.DATABASE_URL ??
+    'postgres://postgres@127.0.0.1:5432/test',
 ): Promise<TemporaryDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   const admin = new Client({ connectionString: serverUrl });

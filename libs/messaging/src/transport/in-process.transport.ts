@@ -78,7 +78,7 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     const handler = this.getHandlerByPattern(topic);
     if (!handler) return;
     try {
-      const result = await handler(packet.data, new InProcessContext(topic));
+      const result: unknown = await handler(packet.data, new InProcessContext(topic));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
       // The consumer interceptor has already retried and dead-lettered; nothing is left to do.
@@ -126,10 +126,8 @@ export class InProcessClient extends ClientProxy {
 
   protected dispatchEvent<T = number>(packet: ReadPacket): Promise<T> {
     // Clone, so a handler can never mutate the producer's object (as over a real wire).
-    const delivered = InProcessServer.deliverEvent({
-      pattern: packet.pattern,
-      data: structuredClone<unknown>(packet.data),
-    });
+    const data = structuredClone<unknown>(packet.data);
+    const delivered = InProcessServer.deliverEvent({ pattern: packet.pattern as string, data });
     return Promise.resolve(delivered as T);
   }
 }

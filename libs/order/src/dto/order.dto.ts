@@ -30,7 +30,10 @@ export class OrderDto {
   @ApiProperty({ example: 'Intro to TypeScript', description: 'Title of the course when it was ordered.' })
   courseTitle!: string;
 
-  @ApiProperty({ example: 1999, description: 'Price when ordered, in integer minor units (cents); 0 = free.' })
+  @ApiProperty({
+    example: 1999,
+    description: 'Price when ordered, in integer minor units (cents); 0 = free.',
+  })
   price!: number;
 
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code.' })

@@ -25,7 +25,8 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_status', type: 'integer', nullable: true })
   responseStatus!: number | null;
 
-  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
+  /** `json`, not `jsonb`: a replay must be byte-for-byte the first response, key order included. */
+  @Column({ name: 'response_body', type: 'json', nullable: true })
   responseBody!: unknown;
 
   @Column({ name: 'created_at', type: 'timestamptz' })

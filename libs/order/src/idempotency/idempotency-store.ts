@@ -27,7 +27,9 @@ const DEFAULT_OPTIONS: IdempotencyStoreOptions = { waitMs: 15_000, pollMs: 50, a
 
 /** SHA-256 of what identifies a request; the same key with a different hash is refused. */
 export function requestHashOf(request: { method: string; path: string; body: unknown }): string {
-  return createHash('sha256').update(JSON.stringify([request.method, request.path, request.body])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([request.method, request.path, request.body]))
+    .digest('hex');
 }
 
 interface KeyRow {
@@ -55,7 +57,7 @@ export class IdempotencyStore {
       const claimId = randomUUID();
       // ON CONFLICT DO UPDATE ... WHERE instead of DO NOTHING: an expired key (or one whose
       // attempt died with the same request) is taken over in the same atomic statement.
-      const claimed = (await this.dataSource.query(
+      const claimed = await this.dataSource.query<unknown[]>(
         `INSERT INTO idempotency_keys (user_id, key, request_hash, claim_id, state)
          VALUES ($1, $2, $3, $4, 'in_progress')
          ON CONFLICT (user_id, key) DO UPDATE
@@ -67,14 +69,14 @@ export class IdempotencyStore {
                   AND idempotency_keys.updated_at < now() - make_interval(secs => $6))
          RETURNING claim_id`,
         [userId, key, requestHash, claimId, IDEMPOTENCY_KEY_TTL_SECONDS, this.options.abandonAfterSeconds],
-      )) as unknown[];
+      );
       if (claimed.length === 1) return { kind: 'claimed', userId, key, claimId };
 
-      const [existing] = (await this.dataSource.query(
+      const [existing] = await this.dataSource.query<KeyRow[]>(
         `SELECT request_hash, state, response_status, response_body FROM idempotency_keys
          WHERE user_id = $1 AND key = $2`,
         [userId, key],
-      )) as KeyRow[];
+      );
       // Released in the meantime (the first attempt failed with a 5xx): this request tries itself.
       if (!existing) continue;
       if (existing.request_hash !== requestHash) {
@@ -83,10 +85,15 @@ export class IdempotencyStore {
         );
       }
       if (existing.state === 'completed') {
-        return { kind: 'replay', response: { status: existing.response_status ?? 200, body: existing.response_body } };
+        return {
+          kind: 'replay',
+          response: { status: existing.response_status ?? 200, body: existing.response_body },
+        };
       }
       if (Date.now() >= deadline) {
-        throw new ConflictException('A request with this Idempotency-Key is still being processed; retry later');
+        throw new ConflictException(
+          'A request with this Idempotency-Key is still being processed; retry later',
+        );
       }
       await sleep(this.options.pollMs);
     }
@@ -100,7 +107,7 @@ export class IdempotencyStore {
   ): Promise<void> {
     await manager.query(
       `UPDATE idempotency_keys
-       SET state = 'completed', response_status = $4, response_body = $5::jsonb, updated_at = now()
+       SET state = 'completed', response_status = $4, response_body = $5::json, updated_at = now()
        WHERE user_id = $1 AND key = $2 AND claim_id = $3`,
       [claim.userId, claim.key, claim.claimId, response.status, JSON.stringify(response.body)],
     );
@@ -108,19 +115,18 @@ export class IdempotencyStore {
 
   /** Forgets the key (after a server-side failure) so a retry with it runs again. */
   async release(claim: Extract<IdempotencyClaim, { kind: 'claimed' }>): Promise<void> {
-    await this.dataSource.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND claim_id = $3', [
-      claim.userId,
-      claim.key,
-      claim.claimId,
-    ]);
+    await this.dataSource.query(
+      'DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND claim_id = $3',
+      [claim.userId, claim.key, claim.claimId],
+    );
   }
 
   /** Deletes keys past their 24 h; returns how many. */
   async purgeExpired(): Promise<number> {
-    const result = (await this.dataSource.query(
+    const result = await this.dataSource.query<[unknown[], number]>(
       'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)',
       [IDEMPOTENCY_KEY_TTL_SECONDS],
-    )) as [unknown[], number];
+    );
     return result[1];
   }
 }

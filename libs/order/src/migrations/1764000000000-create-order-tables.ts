@@ -30,7 +30,7 @@ export class CreateOrderTables1764000000000 implements MigrationInterface {
         claim_id uuid NOT NULL,
         state text NOT NULL CHECK (state IN ('in_progress', 'completed')),
         response_status integer,
-        response_body jsonb,
+        response_body json,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (user_id, key)

@@ -68,7 +68,9 @@ export class OrdersController {
   @ApiServiceUnavailableResponse({
     type: ErrorResponseDto,
     description: 'The course service did not answer; nothing was stored. Retry after `Retry-After` seconds.',
-    headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
+    headers: {
+      'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+    },
   })
   async place(
     @CurrentUser() user: AuthenticatedUser,

@@ -66,7 +66,11 @@ export class OrdersService {
     private readonly idempotency: IdempotencyStore,
   ) {}
 
-  async place(user: AuthenticatedUser, request: CreateOrderDto, idempotencyKey?: string): Promise<PlacedOrder> {
+  async place(
+    user: AuthenticatedUser,
+    request: CreateOrderDto,
+    idempotencyKey?: string,
+  ): Promise<PlacedOrder> {
     if (!idempotencyKey) return { status: 201, order: await this.confirm(user, request), replayed: false };
 
     const hash = requestHashOf({ method: 'POST', path: '/orders', body: { courseId: request.courseId } });
@@ -93,7 +97,10 @@ export class OrdersService {
       // A client error is the answer to this request and is replayed; a server error (course
       // service down, database trouble) frees the key so the same request can be retried.
       if (error instanceof HttpException && error.getStatus() < 500) {
-        await this.idempotency.complete(claim, { status: error.getStatus(), body: { message: error.message } });
+        await this.idempotency.complete(claim, {
+          status: error.getStatus(),
+          body: { message: error.message },
+        });
       } else {
         await this.idempotency.release(claim);
       }
@@ -164,7 +171,8 @@ export class OrdersService {
       throw error;
     }
     if (!course) throw new NotFoundException('Course not found');
-    if (course.status !== 'published') throw new UnprocessableEntityException('This course cannot be ordered');
+    if (course.status !== 'published')
+      throw new UnprocessableEntityException('This course cannot be ordered');
     return course;
   }
 
@@ -199,7 +207,11 @@ export class OrdersService {
       );
       if (order.status === 'cancelled') return toOrderDto(order);
       const now = new Date();
-      await manager.update(OrderEntity, { id: order.id }, { status: 'cancelled', cancelledAt: now, updatedAt: now });
+      await manager.update(
+        OrderEntity,
+        { id: order.id },
+        { status: 'cancelled', cancelledAt: now, updatedAt: now },
+      );
       Object.assign(order, { status: 'cancelled', cancelledAt: now, updatedAt: now });
       await this.outbox.add(
         manager,
@@ -219,7 +231,8 @@ export class OrdersService {
 
   /** Someone else's order is "not found", not "forbidden": its existence is not disclosed. */
   private visibleTo(user: AuthenticatedUser, order: OrderEntity | null): OrderEntity {
-    if (!order || (order.userId !== user.id && !isAdmin(user))) throw new NotFoundException('Order not found');
+    if (!order || (order.userId !== user.id && !isAdmin(user)))
+      throw new NotFoundException('Order not found');
     return order;
   }
 }

@@ -16,7 +16,10 @@ export class RetryAfterInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
-        if (error instanceof HttpException && error.getStatus() === HttpStatus.SERVICE_UNAVAILABLE) {
+        if (
+          error instanceof HttpException &&
+          error.getStatus() === (HttpStatus.SERVICE_UNAVAILABLE as number)
+        ) {
           const reply = context.switchToHttp().getResponse<FastifyReply>();
           void reply.header('retry-after', String(COURSE_UNAVAILABLE_RETRY_AFTER_SECONDS));
         }
