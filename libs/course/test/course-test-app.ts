@@ -33,7 +33,7 @@ interface CallOptions {
 
 interface CallResult {
   status: number;
-   
+
   body: any;
 }
 

@@ -79,7 +79,9 @@ export class CreateCourseDto {
   tags?: string[];
 
   @ApiProperty({ example: 'development', maxLength: 60 })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
   @IsString()
   @Length(1, 60)
   category!: string;
@@ -142,7 +144,9 @@ export class ListCoursesQueryDto {
 
   @ApiPropertyOptional({ description: 'Courses carrying this tag.' })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
   @IsString()
   @MaxLength(40)
   tag?: string;
