@@ -1,4 +1,5 @@
 import { FeatureDatabaseModule, LOCAL_ACCESS_TOKEN_KEYS } from '@coursehub/core';
+import { messagingEntities, messagingMigrations, OutboxRelayModule } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -19,14 +20,18 @@ import { UserRegistrationHook } from './users/user-registration.hook';
 import { UsersService } from './users/users.service';
 import { UsersController } from './users.controller';
 
-/** Accounts, credentials and tokens: the only issuer of access tokens on the platform. */
+/**
+ * Accounts, credentials and tokens: the only issuer of access tokens on the platform. Publishes
+ * `user.registered` through its outbox; the root must import `MessagingModule.forRoot(...)`.
+ */
 @Module({
   imports: [
     FeatureDatabaseModule.register({
       name: AUTH_DATA_SOURCE,
-      entities: [UserEntity, RefreshTokenEntity],
-      migrations: [CreateAuthTables1763800000000],
+      entities: [UserEntity, RefreshTokenEntity, ...messagingEntities],
+      migrations: [...messagingMigrations, CreateAuthTables1763800000000],
     }),
+    OutboxRelayModule.forDataSource(AUTH_DATA_SOURCE),
     ThrottlerModule.forRootAsync({
       inject: [ConfigService],
       useFactory: (config: ConfigService<AuthEnv, true>) =>

@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthServiceModule } from '../../../apps/auth/src/auth-service.module';
+import { authServiceModule } from '../../../apps/auth/src/auth-service.module';
 
 export const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
 
@@ -32,7 +32,7 @@ export async function startAuthTestApp(
     ADMIN_PASSWORD: ADMIN.password,
     ...env,
   });
-  const app = await createHttpApp(AuthServiceModule, { title: 'auth test' });
+  const app = await createHttpApp(authServiceModule('in-process'), { title: 'auth test' });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

@@ -6,6 +6,7 @@ import {
   sign as signWithKey,
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
 import { ADMIN, AuthTestApp, call, startAuthTestApp } from './auth-test-app';
 
 function base64url(value: object | Buffer): string {
@@ -126,6 +127,39 @@ describe('auth service', () => {
     });
     expect(duplicate.status).toBe(409);
     expect(duplicate.body).toMatchObject({ statusCode: 409, error: 'Conflict' });
+  });
+
+  it('announces every new user (and the seeded admin) once through the outbox, and a refused one never', async () => {
+    const registered = await api('POST', '/auth/register', {
+      body: { email: 'Announced@Example.com', password: 'long-enough-password', displayName: 'Ann' },
+    });
+    expect(registered.status).toBe(201);
+    await api('POST', '/auth/register', {
+      body: { email: 'announced@example.com', password: 'long-enough-password' },
+    });
+    const database = new Client({ connectionString: service.database.url });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ topic: string; key: string; envelope: any }>(
+        `SELECT topic, message_key AS key, envelope FROM outbox_messages WHERE envelope->>'type' = 'user.registered'`,
+      );
+      const announced = rows.filter((row) => row.envelope.data.email === 'announced@example.com');
+      expect(announced).toEqual([
+        {
+          topic: 'coursehub.user.registered.v1',
+          key: registered.body.id,
+          envelope: expect.objectContaining({
+            type: 'user.registered',
+            version: 1,
+            producer: 'auth',
+            data: { userId: registered.body.id, email: 'announced@example.com', displayName: 'Ann' },
+          }),
+        },
+      ]);
+      expect(rows.filter((row) => row.envelope.data.email === ADMIN.email)).toHaveLength(1);
+    } finally {
+      await database.end();
+    }
   });
 
   it('gives unknown e-mail and wrong password the same 401', async () => {

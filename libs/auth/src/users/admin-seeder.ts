@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AUTH_DATA_SOURCE } from '../auth.constants';
 import { AuthEnv } from '../auth.env';
+import { UserRegistrationHook } from './user-registration.hook';
 import { UsersService } from './users.service';
 
 /** Creates the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when there is none yet. */
@@ -14,6 +15,7 @@ export class AdminSeeder implements OnApplicationBootstrap {
   constructor(
     private readonly config: ConfigService<AuthEnv, true>,
     private readonly users: UsersService,
+    private readonly registrationHook: UserRegistrationHook,
     @InjectDataSource(AUTH_DATA_SOURCE) private readonly dataSource: DataSource,
   ) {}
 
@@ -29,7 +31,13 @@ export class AdminSeeder implements OnApplicationBootstrap {
       if (existing) {
         await this.users.setRoles(existing.id, [...new Set([...existing.roles, 'admin' as const])], manager);
       } else {
-        await this.users.create(manager, { email, password, displayName: 'Administrator', roles: ['admin'] });
+        const admin = await this.users.create(manager, {
+          email,
+          password,
+          displayName: 'Administrator',
+          roles: ['admin'],
+        });
+        await this.registrationHook.afterCreate(manager, admin);
       }
       this.logger.log(`Seeded the first admin: ${email}`);
     });
