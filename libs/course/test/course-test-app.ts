@@ -1,7 +1,10 @@
+import { courseGet } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
-import { createHttpApp } from '@coursehub/core';
+import { CoreModule, coreEnvSchema, createHttpApp } from '@coursehub/core';
 import { createTemporaryDatabase, TemporaryDatabase, TestTokenIssuer } from '@coursehub/devkit';
-import { connectMessaging, TransportKind } from '@coursehub/messaging';
+import { connectMessaging, kafkaEnvSchema, MessagingModule, TransportKind } from '@coursehub/messaging';
+import { INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -89,6 +92,29 @@ export async function startCourseTestApp(
       await database.drop();
     },
   };
+}
+
+/**
+ * Stands in for the order service: another app on the same transport that asks `course.get` and
+ * announces order events through its `MessageBus`.
+ */
+export async function startOrderProbe(
+  transport: TransportKind,
+  env: Record<string, string>,
+): Promise<INestApplicationContext> {
+  @Module({
+    imports: [
+      CoreModule.forRoot({
+        envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape),
+        env: { ...process.env, ...env },
+      }),
+      MessagingModule.forRoot({ serviceName: 'order-probe', transport, requestTopics: [courseGet.topic] }),
+    ],
+  })
+  class OrderProbeModule {}
+  const context = await NestFactory.createApplicationContext(OrderProbeModule, { logger: false });
+  await context.init();
+  return context;
 }
 
 export function courseInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {

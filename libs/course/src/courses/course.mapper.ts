@@ -41,6 +41,11 @@ export function toCourseSnapshot(course: CourseEntity): CourseSnapshot {
   };
 }
 
+/**
+ * The course as the recommender sees it. The catalogue's `enrolmentCount` is left out on purpose:
+ * the model is built from every active enrolment and told of each change, so it counts them
+ * itself, while the counter it was handed would be a snapshot that later refunds cannot lower.
+ */
 export function toCourseFeatures(course: CourseEntity): CourseFeatures {
   return {
     id: course.id,
@@ -50,7 +55,6 @@ export function toCourseFeatures(course: CourseEntity): CourseFeatures {
     tags: course.tags,
     category: course.category,
     status: course.status,
-    enrolmentCount: course.enrolmentCount,
   };
 }
 
