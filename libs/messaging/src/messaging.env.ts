@@ -18,6 +18,11 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   /** Longest wait of an idle fetch; also bounds how fast an idle consumer notices new data on some brokers. */
   KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /**
+   * A consumer silent this long is dropped from its group and its partitions move to the others
+   * (also how long a rebalance may take). Heartbeats go every tenth of it.
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   /** How long a request/reply (`course.get`) may take before the caller gives up. */
   KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Attempts of a failing event handler before the event goes to the dead-letter topic. */

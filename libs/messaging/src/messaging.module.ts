@@ -38,6 +38,7 @@ export class MessagingModule {
                       KAFKA_SASL_PASSWORD: config.get('KAFKA_SASL_PASSWORD', { infer: true }),
                       KAFKA_MAX_WAIT_MS: config.get('KAFKA_MAX_WAIT_MS', { infer: true }),
                       KAFKA_IDEMPOTENT_PRODUCER: config.get('KAFKA_IDEMPOTENT_PRODUCER', { infer: true }),
+                      KAFKA_SESSION_TIMEOUT_MS: config.get('KAFKA_SESSION_TIMEOUT_MS', { infer: true }),
                     } as KafkaEnv,
                     options.serviceName,
                   ),

@@ -174,6 +174,8 @@ describe('two replicas in one Kafka consumer group', () => {
       KAFKA_BROKERS: cluster.bootstrapServers.join(','),
       KAFKA_MAX_WAIT_MS: '50',
       KAFKA_IDEMPOTENT_PRODUCER: 'false',
+      // The mock completes a rebalance only when the session timeout runs out: keep it short.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       KAFKA_GROUP_ID: `workers-${Date.now()}`,
       MESSAGING_RETRY_BASE_MS: '20',
     });

@@ -11,6 +11,7 @@ export abstract class KafkaConnection {
   abstract sasl?: SASLOptions;
   abstract maxWaitTimeInMs: number;
   abstract idempotentProducer: boolean;
+  abstract sessionTimeoutMs: number;
 }
 
 export function kafkaConnectionFromEnv(env: KafkaEnv, serviceName: string): KafkaConnection {
@@ -33,6 +34,7 @@ export function kafkaConnectionFromEnv(env: KafkaEnv, serviceName: string): Kafk
     sasl,
     maxWaitTimeInMs: env.KAFKA_MAX_WAIT_MS,
     idempotentProducer: env.KAFKA_IDEMPOTENT_PRODUCER,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
   };
 }
 
@@ -53,9 +55,9 @@ export function kafkaTransportOptions(connection: KafkaConnection): KafkaOptions
       },
       consumer: {
         groupId: connection.groupId,
-        sessionTimeout: 30_000,
-        heartbeatInterval: 3_000,
-        rebalanceTimeout: 30_000,
+        sessionTimeout: connection.sessionTimeoutMs,
+        heartbeatInterval: Math.max(500, Math.floor(connection.sessionTimeoutMs / 10)),
+        rebalanceTimeout: connection.sessionTimeoutMs,
         maxWaitTimeInMs: connection.maxWaitTimeInMs,
         allowAutoTopicCreation: true,
         retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
