@@ -17,6 +17,11 @@ export interface HttpAppOptions {
   /** Title of the OpenAPI document, e.g. "CourseHub auth service". */
   title: string;
   description?: string;
+  /**
+   * Runs on SIGTERM/SIGINT after the app has closed (pools ended, consumers stopped) and before the
+   * process exits: for what the app runs on but Nest does not own, such as embedded servers.
+   */
+  afterClose?: () => Promise<void>;
 }
 
 function installRequestContext(fastify: FastifyInstance): void {
@@ -97,7 +102,21 @@ export async function createHttpApp(
 
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  if (options.afterClose) {
+    const afterClose = options.afterClose;
+    // Nest's own shutdown hooks exit right after closing the app; this waits for `afterClose` too.
+    const shutdown = async () => {
+      try {
+        await app.close();
+        await afterClose();
+      } finally {
+        process.exit(0);
+      }
+    };
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown());
+  } else {
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  }
   setupOpenApi(app, options);
   return app;
 }

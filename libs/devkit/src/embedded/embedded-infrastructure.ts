@@ -8,6 +8,7 @@ import { EmbeddedPostgres } from './embedded-postgres';
 export interface FeatureDatabase {
   url: string;
   poolSize: number;
+  timeoutMs: number;
 }
 
 /** What the single-process platform runs on: embedded pieces, or the real thing where configured. */
@@ -64,16 +65,28 @@ export async function startPlatformInfrastructure(
   const databases: Record<string, FeatureDatabase> = {};
   if (env.DATABASE_URL) {
     const poolSize = Number(env.DATABASE_POOL_SIZE ?? 10);
+    const timeoutMs = Number(env.DATABASE_TIMEOUT_MS ?? 5_000);
     for (const feature of options.databaseFeatures) {
-      databases[feature] = { url: await ensureFeatureDatabase(env.DATABASE_URL, feature), poolSize };
+      databases[feature] = {
+        url: await ensureFeatureDatabase(env.DATABASE_URL, feature),
+        poolSize,
+        timeoutMs,
+      };
     }
     described.push(`PostgreSQL: ${new URL(env.DATABASE_URL).host} (a database per feature)`);
   } else {
+    const featureDir = (feature: string) => join(dataDir, 'postgres', feature);
+    const template = options.databaseFeatures.some(
+      (feature) => !EmbeddedPostgres.isInitialised(featureDir(feature)),
+    )
+      ? await EmbeddedPostgres.initialisedTemplate()
+      : undefined;
     // Started one after another: each PGlite boot is CPU-bound WASM work.
     for (const feature of options.databaseFeatures) {
-      const postgres = await EmbeddedPostgres.start({ dataDir: join(dataDir, 'postgres', feature) });
+      const postgres = await EmbeddedPostgres.start({ dataDir: featureDir(feature), template });
       stoppers.push(() => postgres.stop());
-      databases[feature] = { url: postgres.url, poolSize: 1 };
+      // One session per PGlite instance: requests queue for it, so they may wait longer for a connection.
+      databases[feature] = { url: postgres.url, poolSize: 1, timeoutMs: 30_000 };
     }
     described.push(`PostgreSQL: embedded PGlite per feature in ${join(dataDir, 'postgres')}`);
   }

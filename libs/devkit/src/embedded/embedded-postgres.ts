@@ -1,13 +1,16 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
+import { join } from 'node:path';
 
 export interface EmbeddedPostgresOptions {
   /** Directory that keeps the database across restarts; omit for an in-memory database. */
   dataDir?: string;
   host?: string;
   port?: number;
+  /** Start a new cluster from this copy of an initialised one (see `initialisedTemplate`). */
+  template?: File | Blob;
 }
 
 async function freePort(host: string): Promise<number> {
@@ -33,10 +36,32 @@ export class EmbeddedPostgres {
     readonly url: string,
   ) {}
 
+  /**
+   * A freshly initialised cluster as a tarball. initdb on disk is the slow part of a first start
+   * (about 10 s per instance here): it runs once in memory, and every new instance starts from
+   * this copy (about 1 s each).
+   */
+  static async initialisedTemplate(): Promise<File | Blob> {
+    const db = await PGlite.create();
+    try {
+      return await db.dumpDataDir('none');
+    } finally {
+      await db.close();
+    }
+  }
+
+  /** Whether `dataDir` already holds a cluster (so no template is needed to start it). */
+  static isInitialised(dataDir: string): boolean {
+    return existsSync(join(dataDir, 'PG_VERSION'));
+  }
+
   static async start(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
     const host = options.host ?? '127.0.0.1';
     if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const db = await PGlite.create(options.dataDir);
+    const fresh = options.dataDir === undefined || !EmbeddedPostgres.isInitialised(options.dataDir);
+    const db = await PGlite.create(options.dataDir, {
+      loadDataDir: fresh ? options.template : undefined,
+    });
     const port = options.port ?? (await freePort(host));
     const server = new PGLiteSocketServer({ db, host, port, maxConnections: 1 });
     await server.start();

@@ -5,9 +5,10 @@
  * delegated to well-kept libraries: `bson` (the driver's own codec) and `mingo` (query, projection,
  * update operators, aggregation); this module only frames messages and implements command semantics.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { dirname } from 'node:path';
 import { CommandExecutor, type ConnectionInfo } from './commands';
 import { Store } from './storage';
 import {
@@ -50,6 +51,7 @@ export class MongoWireServer {
 
   static async start(options: MongoWireServerOptions = {}): Promise<MongoWireServer> {
     const store = new Store();
+    if (options.persistFile) mkdirSync(dirname(options.persistFile), { recursive: true });
     if (options.persistFile && existsSync(options.persistFile)) {
       // A corrupt file fails the start rather than being silently replaced by an empty database.
       store.load(await readFile(options.persistFile, 'utf8'));

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { createHttpApp, listen } from '@coursehub/core';
+import { preparePlatformEnvironment, printBanner, startPlatformInfrastructure } from '@coursehub/devkit';
+import { connectMessaging } from '@coursehub/messaging';
+import { platformModule } from './platform.module';
+
+/** Every feature in one process on embedded infrastructure; each part switches to the real thing when configured. */
+async function bootstrap(): Promise<void> {
+  const { dataDir, admin } = preparePlatformEnvironment(process.env);
+  const infrastructure = await startPlatformInfrastructure({
+    databaseFeatures: ['auth', 'course', 'order'],
+    dataDir,
+  });
+  // The e-mail feature reads these like any other configuration.
+  process.env.MONGO_URL = infrastructure.mongoUrl;
+  process.env.SMTP_URL = infrastructure.smtpUrl;
+
+  const app = await createHttpApp(
+    platformModule({
+      transport: process.env.KAFKA_BROKERS ? 'kafka' : 'in-process',
+      databases: infrastructure.databases,
+      mailbox: infrastructure.mailbox,
+    }),
+    {
+      title: 'CourseHub',
+      description: 'The whole CourseHub platform in one process.',
+      // Embedded databases and servers stop once the features have closed their connections.
+      afterClose: () => infrastructure.stop(),
+    },
+  );
+  connectMessaging(app);
+  await app.startAllMicroservices();
+  const url = (await listen(app)).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  printBanner({
+    url,
+    dataDir,
+    admin,
+    infrastructure: infrastructure.describe(),
+    mailbox: infrastructure.mailbox !== undefined,
+  });
+}
+
+void bootstrap();

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export interface PlatformAdmin {
+  email: string;
+  password: string;
+  /** Where a generated password is kept; undefined when ADMIN_PASSWORD was given. */
+  passwordFile?: string;
+}
+
+export interface PlatformEnvironment {
+  dataDir: string;
+  admin: PlatformAdmin;
+}
+
+const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
+
+/**
+ * Fills in what a newcomer's `npm start` cannot be expected to set: an absolute DATA_DIR and a
+ * first admin. The admin password is generated once and kept in the data directory (never a
+ * well-known default); with NODE_ENV=production nothing is invented.
+ */
+export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvironment {
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  mkdirSync(dataDir, { recursive: true });
+  env.DATA_DIR = dataDir;
+
+  if (env.NODE_ENV === 'production' || (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
+    return { dataDir, admin: { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' } };
+  }
+  env.ADMIN_EMAIL ??= DEFAULT_ADMIN_EMAIL;
+  let passwordFile: string | undefined;
+  if (!env.ADMIN_PASSWORD) {
+    passwordFile = join(dataDir, 'admin-password');
+    if (!existsSync(passwordFile)) {
+      writeFileSync(passwordFile, `${randomBytes(12).toString('base64url')}\n`, { mode: 0o600 });
+    }
+    env.ADMIN_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
+  }
+  return { dataDir, admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile } };
+}
+
+export interface BannerOptions {
+  url: string;
+  dataDir: string;
+  admin: PlatformAdmin;
+  infrastructure: string[];
+  mailbox: boolean;
+}
+
+/** The few lines a newcomer needs after `npm start`; plain text, apart from the JSON logs. */
+export function printBanner(options: BannerOptions): void {
+  const { url, admin } = options;
+  const password = admin.passwordFile
+    ? `password ${admin.password} (generated, kept in ${admin.passwordFile})`
+    : 'password from ADMIN_PASSWORD';
+  const lines = [
+    '',
+    `CourseHub is ready at ${url}`,
+    `  API docs   ${url}/docs`,
+    ...(admin.email ? [`  Admin      ${admin.email}, ${password}`] : []),
+    `  Data       ${options.dataDir}`,
+    ...(options.mailbox ? [`  E-mails    ${url}/dev/mailbox`] : []),
+    ...options.infrastructure.map((line) => `  ${line}`),
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
