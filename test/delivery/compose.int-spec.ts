@@ -286,7 +286,8 @@ describe('docker-compose.yml', () => {
     const suffix = randomBytes(4).toString('hex');
     const names = [`dlv_${suffix}_auth`, `dlv-${suffix}-order`];
     const password = `pw-${suffix}`;
-    const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    const server = new URL(process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const admin = new Client({ connectionString: server.toString() });
     await admin.connect();
     try {
       const result = run('bash', [join(repoRoot, 'docker', 'postgres', 'init-databases.sh')], {});
@@ -295,8 +296,9 @@ describe('docker-compose.yml', () => {
 
       const init = run('env', [
         `PATH=${process.env.PATH ?? ''}`,
-        'PGHOST=127.0.0.1',
-        'POSTGRES_USER=postgres',
+        `PGHOST=${server.hostname}`,
+        `PGPORT=${server.port || '5432'}`,
+        `POSTGRES_USER=${decodeURIComponent(server.username) || 'postgres'}`,
         `COURSEHUB_DATABASES=${names.join(' ')}`,
         `COURSEHUB_DB_PASSWORD=${password}`,
         'bash',
@@ -307,7 +309,13 @@ describe('docker-compose.yml', () => {
 
       // Each role owns its database and can create tables there ...
       for (const name of names) {
-        const own = new Client({ host: '127.0.0.1', port: 5432, user: name, password, database: name });
+        const own = new Client({
+          host: server.hostname,
+          port: Number(server.port || 5432),
+          user: name,
+          password,
+          database: name,
+        });
         await own.connect();
         await own.query('CREATE TABLE probe (id int)');
         const { rows } = await own.query<{ user: string }>('SELECT current_user AS user');
@@ -316,8 +324,8 @@ describe('docker-compose.yml', () => {
       }
       // ... and cannot connect to another service's database.
       const intruder = new Client({
-        host: '127.0.0.1',
-        port: 5432,
+        host: server.hostname,
+        port: Number(server.port || 5432),
         user: names[0],
         password,
         database: names[1],

@@ -35,7 +35,17 @@ interface KubeObject {
 const helmDir = join(repoRoot, 'helm');
 const productionValues = join(helmDir, 'values-production.example.yaml');
 const helm = onPath('helm');
-const chartRender = resolve(repoRoot, '..', 'shared', 'bin', 'chart-render');
+/**
+ * The offline `helm template` stand-in of these machines lives beside the checkout in
+ * ../shared; a clone elsewhere (CI) finds it through CHART_RENDER or the workspace's copy.
+ */
+const chartRender =
+  [
+    process.env.CHART_RENDER,
+    resolve(repoRoot, '..', 'shared', 'bin', 'chart-render'),
+    '/work/shared/bin/chart-render',
+  ].find((candidate): candidate is string => !!candidate && existsSync(candidate)) ??
+  resolve(repoRoot, '..', 'shared', 'bin', 'chart-render');
 
 /** Kubernetes API models (OpenAPI schemas) for every kind the charts render. */
 const models: Record<string, new (data: object) => { validate(): void }> = {

@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@coursehub/core';
-import { preparePlatformEnvironment, printBanner, startPlatformInfrastructure } from '@coursehub/devkit';
+import {
+  DEMO_PASSWORD,
+  preparePlatformEnvironment,
+  printBanner,
+  seedDemoData,
+  startPlatformInfrastructure,
+} from '@coursehub/devkit';
+import { Logger } from '@nestjs/common';
 import { connectMessaging } from '@coursehub/messaging';
 import { platformModule } from './platform.module';
 
 /** Every feature in one process on embedded infrastructure; each part switches to the real thing when configured. */
 async function bootstrap(): Promise<void> {
-  const { dataDir, admin } = preparePlatformEnvironment(process.env);
+  const { dataDir, admin, seedDemo } = preparePlatformEnvironment(process.env);
   const infrastructure = await startPlatformInfrastructure({
     databaseFeatures: ['auth', 'course', 'order'],
     dataDir,
@@ -38,6 +45,20 @@ async function bootstrap(): Promise<void> {
     infrastructure: infrastructure.describe(),
     mailbox: infrastructure.mailbox !== undefined,
   });
+  if (seedDemo) {
+    // In the background: the platform serves while the demo data (about half a minute) goes in.
+    const logger = new Logger('DemoData');
+    seedDemoData({ baseUrl: url, admin, log: (line) => logger.log(line) }).then(
+      (summary) =>
+        logger.log(
+          summary.skipped
+            ? 'Demo data already present'
+            : `Demo data ready: ${summary.courses} courses, ${summary.students} students, ${summary.orders} orders; ` +
+                `log in as student01@demo.coursehub.local / ${DEMO_PASSWORD}`,
+        ),
+      (error: unknown) => logger.error(`Demo data failed: ${String(error)}`),
+    );
+  }
 }
 
 void bootstrap();

@@ -1,37 +1,19 @@
 import { courseGet, createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { EventContract, EventData } from '@coursehub/contracts';
-import { CoreModule, coreEnvSchema } from '@coursehub/core';
-import { KafkaMockCluster } from '@coursehub/devkit';
-import { kafkaEnvSchema, MessageBus, MessagingModule, TransportKind } from '@coursehub/messaging';
-import { INestApplicationContext, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { randomUUID } from 'node:crypto';
-import { courseInput, CourseTestApp, eventually, Persona, startCourseTestApp } from './course-test-app';
-
-/** Stands in for the order service: another process on the same transport that asks and announces. */
-async function startOrderProbe(
-  transport: TransportKind,
-  env: Record<string, string>,
-): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape),
-        env: { ...process.env, ...env },
-      }),
-      MessagingModule.forRoot({ serviceName: 'order-probe', transport, requestTopics: [courseGet.topic] }),
-    ],
-  })
-  class OrderProbeModule {}
-  const context = await NestFactory.createApplicationContext(OrderProbeModule, { logger: false });
-  await context.init();
-  return context;
-}
+import {
+  courseInput,
+  CourseServiceWithProbe,
+  CourseTestApp,
+  eventually,
+  Persona,
+  startCourseServiceWithProbe,
+} from './course-test-app';
 
 describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s transport', (transport) => {
-  let cluster: KafkaMockCluster | undefined;
+  let running: CourseServiceWithProbe;
   let service: CourseTestApp;
-  let probe: INestApplicationContext;
   let bus: MessageBus;
   let instructor: Persona;
 
@@ -58,27 +40,11 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
   };
 
   beforeAll(async () => {
-    const env: Record<string, string> = {};
-    const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-    if (transport === 'kafka') {
-      cluster = await KafkaMockCluster.start({ brokers: 1 });
-      Object.assign(env, {
-        KAFKA_BROKERS: cluster.bootstrapServers.join(','),
-        KAFKA_MAX_WAIT_MS: '50',
-        KAFKA_IDEMPOTENT_PRODUCER: 'false',
-        KAFKA_GROUP_ID: `course-${stamp}`,
-      });
-    }
-    service = await startCourseTestApp({ transport, env });
-    probe = await startOrderProbe(transport, { ...env, KAFKA_GROUP_ID: `order-probe-${stamp}` });
-    bus = probe.get(MessageBus);
+    running = await startCourseServiceWithProbe(transport);
+    ({ service, bus } = running);
     instructor = await service.persona(['instructor']);
   });
-  afterAll(async () => {
-    await probe?.close();
-    await service?.close();
-    await cluster?.stop();
-  });
+  afterAll(() => running?.close());
 
   it('answers course.get from the same lookup as GET /courses/:id', async () => {
     const course = await publishedCourse({ title: 'Distributed systems', slug: `distributed-${transport}` });

@@ -1,8 +1,19 @@
 import { courseGet } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { CoreModule, coreEnvSchema, createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, TemporaryDatabase, TestTokenIssuer } from '@coursehub/devkit';
-import { connectMessaging, kafkaEnvSchema, MessagingModule, TransportKind } from '@coursehub/messaging';
+import {
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/devkit';
+import {
+  connectMessaging,
+  kafkaEnvSchema,
+  MessageBus,
+  MessagingModule,
+  TransportKind,
+} from '@coursehub/messaging';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -40,8 +51,8 @@ interface CallResult {
   body: any;
 }
 
-/** Captured before any test app points DATABASE_URL at its own temporary database. */
-const POSTGRES_SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The server temporary databases are created on (tools/jest/integration-env.js sets it). */
+const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** The real course service root (in-process transport unless told otherwise) on a fresh database. */
 export async function startCourseTestApp(
@@ -115,6 +126,40 @@ export async function startOrderProbe(
   const context = await NestFactory.createApplicationContext(OrderProbeModule, { logger: false });
   await context.init();
   return context;
+}
+
+export interface CourseServiceWithProbe {
+  service: CourseTestApp;
+  /** The probe's bus: publishes order events and asks `course.get` as the order service would. */
+  bus: MessageBus;
+  close(): Promise<void>;
+}
+
+/** The course service and an order-service stand-in on one transport (a fresh mock cluster for Kafka). */
+export async function startCourseServiceWithProbe(transport: TransportKind): Promise<CourseServiceWithProbe> {
+  const env: Record<string, string> = {};
+  const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const cluster = transport === 'kafka' ? await KafkaMockCluster.start({ brokers: 1 }) : undefined;
+  if (cluster) {
+    Object.assign(env, {
+      KAFKA_BROKERS: cluster.bootstrapServers.join(','),
+      KAFKA_MAX_WAIT_MS: '50',
+      KAFKA_IDEMPOTENT_PRODUCER: 'false',
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
+      KAFKA_GROUP_ID: `course-${stamp}`,
+    });
+  }
+  const service = await startCourseTestApp({ transport, env });
+  const probe = await startOrderProbe(transport, { ...env, KAFKA_GROUP_ID: `order-probe-${stamp}` });
+  return {
+    service,
+    bus: probe.get(MessageBus),
+    close: async () => {
+      await probe.close();
+      await service.close();
+      await cluster?.stop();
+    },
+  };
 }
 
 export function courseInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,16 +1,14 @@
 import { createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
-import { KafkaMockCluster } from '@coursehub/devkit';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
-import { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { RecommendationsService } from '../src';
 import {
   courseInput,
+  CourseServiceWithProbe,
   CourseTestApp,
   eventually,
   Persona,
-  startCourseTestApp,
-  startOrderProbe,
+  startCourseServiceWithProbe,
 } from './course-test-app';
 
 interface Course {
@@ -83,9 +81,8 @@ const CATALOGUE = {
 describe.each<TransportKind>(['in-process', 'kafka'])(
   'recommendations learning from order events on the %s transport',
   (transport) => {
-    let cluster: KafkaMockCluster | undefined;
+    let running: CourseServiceWithProbe;
     let service: CourseTestApp;
-    let probe: INestApplicationContext;
     let bus: MessageBus;
     let instructor: Persona;
     let alice: Persona;
@@ -140,20 +137,8 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
     const students = (count: number) => Array.from({ length: count }, () => randomUUID());
 
     beforeAll(async () => {
-      const env: Record<string, string> = {};
-      const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
-      if (transport === 'kafka') {
-        cluster = await KafkaMockCluster.start({ brokers: 1 });
-        Object.assign(env, {
-          KAFKA_BROKERS: cluster.bootstrapServers.join(','),
-          KAFKA_MAX_WAIT_MS: '50',
-          KAFKA_IDEMPOTENT_PRODUCER: 'false',
-          KAFKA_GROUP_ID: `course-${stamp}`,
-        });
-      }
-      service = await startCourseTestApp({ transport, env });
-      probe = await startOrderProbe(transport, { ...env, KAFKA_GROUP_ID: `order-probe-${stamp}` });
-      bus = probe.get(MessageBus);
+      running = await startCourseServiceWithProbe(transport);
+      ({ service, bus } = running);
       instructor = await service.persona(['instructor']);
       alice = await service.persona(['student']);
       newcomer = await service.persona(['student']);
@@ -188,11 +173,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       expect(created.status).toBe(201);
       draft = { id: created.body.id as string, title: created.body.title as string };
     });
-    afterAll(async () => {
-      await probe?.close();
-      await service?.close();
-      await cluster?.stop();
-    });
+    afterAll(() => running?.close());
 
     it('serves popularity before anyone enrolled, and only to callers who are logged in', async () => {
       expect((await service.api('GET', '/courses/recommendations')).status).toBe(401);

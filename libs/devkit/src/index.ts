@@ -5,3 +5,5 @@ export * from './smtp';
 export * from './embedded';
 export * from './net';
 export * from './auth';
+export * from './demo';
+export * from './split';

@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { IncomingMessage } from 'node:http';
-import { CoreEnv } from '../config';
+import { CoreEnv, coreEnvSchema, parseEnv } from '../config';
 import { normaliseCorrelationId, REQUEST_ID_HEADER, runWithCorrelationId } from '../context';
 import { HttpExceptionFilter } from '../errors';
 import { createValidationPipe } from '../errors/validation';
@@ -69,7 +69,9 @@ export async function createHttpApp(
   const adapter = new FastifyAdapter({
     genReqId: (request: IncomingMessage) => normaliseCorrelationId(request.headers[REQUEST_ID_HEADER]),
     requestIdHeader: false,
-    trustProxy: true,
+    // Fastify takes a hop count too (proxy-addr), though the adapter's option type omits number.
+    trustProxy: parseEnv(coreEnvSchema.pick({ TRUST_PROXY: true }), process.env).TRUST_PROXY as
+      boolean | string[],
     bodyLimit: 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true });

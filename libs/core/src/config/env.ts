@@ -31,6 +31,25 @@ export const coreEnvSchema = z.object({
   CORS_ORIGINS: envList.default([]),
   /** How long SIGTERM waits for in-flight work before the process exits anyway. */
   SHUTDOWN_TIMEOUT_MS: envDurationMs.default(10_000),
+  /**
+   * Whose X-Forwarded-For to believe for the client address (logs, per-IP throttling): `false`
+   * (no one: direct exposure), `true` (any hop), a hop count such as `1` behind one ingress, or
+   * comma-separated proxy addresses/CIDRs. Trusting more than the real proxies lets any client
+   * choose its own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .min(1)
+    .default('false')
+    .transform((value): boolean | number | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      if (/^\d+$/.test(value)) return Number(value);
+      return value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+    }),
   /** Directory for local state (generated dev keys, embedded databases). */
   DATA_DIR: z.string().min(1).default('./data'),
 });

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { envBoolean, parseEnv } from '@coursehub/core';
+import { z } from 'zod';
+import { DEMO_SEED_CREDENTIAL_REQUESTS } from '../demo';
 
 export interface PlatformAdmin {
   email: string;
@@ -12,6 +15,8 @@ export interface PlatformAdmin {
 export interface PlatformEnvironment {
   dataDir: string;
   admin: PlatformAdmin;
+  /** SEED_DEMO: fill the platform with demo data once it listens. */
+  seedDemo: boolean;
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
@@ -25,9 +30,13 @@ export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvi
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
   env.DATA_DIR = dataDir;
+  const seedDemo = parseEnv(z.object({ SEED_DEMO: envBoolean.default(false) }), env).SEED_DEMO;
+  // Seeding registers and logs in dozens of demo accounts from this host: more than the default
+  // credential throttle allows in a minute. Only raised when not configured.
+  if (seedDemo) env.AUTH_THROTTLE_LIMIT ??= String(DEMO_SEED_CREDENTIAL_REQUESTS);
 
   if (env.NODE_ENV === 'production' || (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
-    return { dataDir, admin: { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' } };
+    return { dataDir, seedDemo, admin: { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' } };
   }
   env.ADMIN_EMAIL ??= DEFAULT_ADMIN_EMAIL;
   let passwordFile: string | undefined;
@@ -38,7 +47,7 @@ export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvi
     }
     env.ADMIN_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
   }
-  return { dataDir, admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile } };
+  return { dataDir, seedDemo, admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile } };
 }
 
 export interface BannerOptions {

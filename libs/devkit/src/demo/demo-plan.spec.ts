@@ -1,0 +1,85 @@
+import { DEMO_CATEGORIES } from './demo-catalogue';
+import { buildDemoPlan, slugOf } from './demo-plan';
+import { SeededRandom } from './seeded-random';
+
+describe('buildDemoPlan', () => {
+  const plan = buildDemoPlan();
+  const categoryOf = new Map(plan.courses.map((course) => [course.input.slug, course.input.category]));
+
+  it('is the same on every run', () => {
+    expect(buildDemoPlan()).toEqual(plan);
+    expect(buildDemoPlan(7)).not.toEqual(plan);
+  });
+
+  it('plans courses the course API accepts, with distinct titles and slugs', () => {
+    expect(plan.courses.length).toBeGreaterThanOrEqual(36);
+    expect(new Set(plan.courses.map((course) => course.input.title)).size).toBe(plan.courses.length);
+    expect(new Set(plan.courses.map((course) => course.input.slug)).size).toBe(plan.courses.length);
+    expect(new Set(categoryOf.values()).size).toBe(DEMO_CATEGORIES.length);
+    for (const { input } of plan.courses) {
+      expect(input.slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+      expect(input.slug.length).toBeLessThanOrEqual(120);
+      expect(input.title.length).toBeGreaterThanOrEqual(3);
+      expect(input.summary.length).toBeLessThanOrEqual(500);
+      expect(input.tags.length).toBeLessThanOrEqual(20);
+      for (const tag of input.tags) expect(tag).toMatch(/^[a-z0-9-]{1,40}$/);
+      expect(Number.isInteger(input.price) && input.price >= 0).toBe(true);
+      expect(input.currency).toBe('EUR');
+      expect(input.language).toMatch(/^[a-z]{2,3}$/);
+    }
+    expect(plan.courses.some((course) => course.input.price === 0)).toBe(true);
+  });
+
+  it('gives every student distinct existing courses, mostly from one or two fields', () => {
+    for (const student of plan.students) {
+      expect(student.courseSlugs.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(student.courseSlugs).size).toBe(student.courseSlugs.length);
+      const perCategory = new Map<string, number>();
+      for (const slug of student.courseSlugs) {
+        const category = categoryOf.get(slug);
+        expect(category).toBeDefined();
+        perCategory.set(category!, (perCategory.get(category!) ?? 0) + 1);
+      }
+      // The main field, maybe a second one, maybe one popular detour.
+      const [main, second = 0, ...others] = [...perCategory.values()].sort((a, b) => b - a);
+      expect(main).toBeGreaterThanOrEqual(2);
+      expect(main).toBeGreaterThanOrEqual(second);
+      expect(others.reduce((sum, count) => sum + count, 0)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('makes some courses popular: each field’s flagship is its most taken course', () => {
+    const takers = new Map<string, number>();
+    for (const slug of plan.students.flatMap((student) => student.courseSlugs)) {
+      takers.set(slug, (takers.get(slug) ?? 0) + 1);
+    }
+    for (const category of DEMO_CATEGORIES) {
+      const counts = category.courses.map((course) => takers.get(slugOf(course.title)) ?? 0);
+      expect(counts[0]).toBe(Math.max(...counts));
+    }
+  });
+});
+
+describe('slugOf', () => {
+  it('folds accents and punctuation into hyphenated lower-case words', () => {
+    expect(slugOf('Conversación en español (B1)')).toBe('conversacion-en-espanol-b1');
+    expect(slugOf('Node.js APIs with NestJS')).toBe('node-js-apis-with-nestjs');
+  });
+});
+
+describe('SeededRandom', () => {
+  it('repeats its stream for a seed and stays in range', () => {
+    const first = new SeededRandom(42);
+    const second = new SeededRandom(42);
+    for (let index = 0; index < 1_000; index += 1) {
+      const value = first.next();
+      expect(second.next()).toBe(value);
+      expect(value >= 0 && value < 1).toBe(true);
+    }
+  });
+
+  it('samples distinct items', () => {
+    const sample = new SeededRandom(1).weightedSample([1, 2, 3, 4, 5], 5, (item) => item);
+    expect([...sample].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+});

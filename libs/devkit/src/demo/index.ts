@@ -1,0 +1,7 @@
+export { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD } from './demo-catalogue';
+export {
+  DEMO_SEED_CREDENTIAL_REQUESTS,
+  type DemoSeedOptions,
+  type DemoSeedSummary,
+  seedDemoData,
+} from './seed-demo-data';

@@ -1,0 +1,2 @@
+export * from './node-app-process';
+export * from './split-deployment';

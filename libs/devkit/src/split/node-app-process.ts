@@ -1,0 +1,226 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, WriteStream } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+
+const TAIL_CHARS = 6_000;
+const READY_POLL_MS = 200;
+const READY_PROBE_TIMEOUT_MS = 2_000;
+
+/** Where a child's output goes: our stdout/stderr with each line prefixed by the app's name, or a log file. */
+export type AppOutput = 'inherit' | { logFile: string };
+
+export interface NodeAppOptions {
+  /** Short name for output prefixes and error messages, e.g. `auth`. */
+  name: string;
+  /** The built entry point, e.g. `<repo>/dist/apps/auth/src/main.js`. */
+  script: string;
+  cwd: string;
+  /** The child's whole environment (nothing else is inherited). */
+  env: NodeJS.ProcessEnv;
+  output: AppOutput;
+  /** Width the name is padded to in prefixes, so the columns of several apps line up. */
+  prefixWidth?: number;
+}
+
+export interface WaitReadyOptions {
+  url: string;
+  timeoutMs: number;
+}
+
+/** Children still running in this process, killed on exit so a crashed run leaves no orphan server. */
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of liveChildren) child.kill('SIGKILL');
+  });
+}
+
+/** The repository root (the directory with nest-cli.json), found from this file in src/ or dist/. */
+export function findRepoRoot(start = __dirname): string {
+  let dir = start;
+  for (;;) {
+    if (existsSync(join(dir, 'nest-cli.json')) && existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error(`no nest-cli.json above ${start}: cannot find the CourseHub repository`);
+    dir = parent;
+  }
+}
+
+/**
+ * `count` distinct free TCP ports on 127.0.0.1. The listeners are held open together so the kernel
+ * cannot hand out the same port twice; another process may still take one before the app binds it,
+ * which then shows up as EADDRINUSE in the app's output.
+ */
+export async function findFreePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** Whether something already listens on 127.0.0.1:`port`. */
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function appendTail(tail: string, chunk: Buffer | string): string {
+  return (tail + chunk.toString()).slice(-TAIL_CHARS);
+}
+
+function prefixLines(input: Readable, output: Writable, prefix: string): void {
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  lines.on('line', (line) => output.write(`${prefix}${line}\n`));
+}
+
+/**
+ * One CourseHub app (`node dist/apps/<app>/src/main.js`) as a child process: its output prefixed or
+ * logged, the last few KB of it kept for error messages, readiness polled over HTTP, and a stop
+ * that sends SIGTERM (the apps drain on it) and SIGKILL only after a deadline.
+ */
+export class NodeAppProcess {
+  private stdoutTail = '';
+  private stderrTail = '';
+  private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  private readonly exited: Promise<void>;
+  private readonly logStream: WriteStream | undefined;
+  private readonly exitListeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
+  private stopping = false;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+    output: AppOutput,
+    prefixWidth: number,
+  ) {
+    const stdout = child.stdout!;
+    const stderr = child.stderr!;
+    stdout.on('data', (chunk: Buffer) => (this.stdoutTail = appendTail(this.stdoutTail, chunk)));
+    stderr.on('data', (chunk: Buffer) => (this.stderrTail = appendTail(this.stderrTail, chunk)));
+    if (output === 'inherit') {
+      const prefix = `${name.padEnd(prefixWidth)} | `;
+      prefixLines(stdout, process.stdout, prefix);
+      prefixLines(stderr, process.stderr, prefix);
+    } else {
+      this.logStream = createWriteStream(output.logFile, { flags: 'a' });
+      stdout.pipe(this.logStream, { end: false });
+      stderr.pipe(this.logStream, { end: false });
+    }
+    child.once('exit', (code, signal) => {
+      this.exitInfo = { code, signal };
+      liveChildren.delete(child);
+      if (!this.stopping) for (const listener of this.exitListeners) listener(code, signal);
+    });
+    // 'close' comes after 'exit' once the output pipes are drained: the tail and log are complete.
+    this.exited = new Promise((resolve) => child.once('close', () => resolve()));
+  }
+
+  static start(options: NodeAppOptions): NodeAppProcess {
+    if (!existsSync(options.script)) {
+      throw new Error(`${options.script} does not exist: build first (npm run build)`);
+    }
+    const child = spawn(process.execPath, [options.script], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    liveChildren.add(child);
+    installExitHook();
+    return new NodeAppProcess(
+      options.name,
+      child,
+      options.output,
+      options.prefixWidth ?? options.name.length,
+    );
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get hasExited(): boolean {
+    return this.exitInfo !== undefined;
+  }
+
+  /** Called when the process ends without `stop()` having been asked for (a crash). */
+  onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  /** The last lines the app wrote, stderr first: what explains a failed start. */
+  outputTail(): string {
+    const parts: string[] = [];
+    if (this.stderrTail.trim())
+      parts.push(`--- ${this.name} stderr (tail) ---\n${this.stderrTail.trimEnd()}`);
+    if (this.stdoutTail.trim())
+      parts.push(`--- ${this.name} stdout (tail) ---\n${this.stdoutTail.trimEnd()}`);
+    return parts.length > 0 ? parts.join('\n') : `(${this.name} wrote nothing)`;
+  }
+
+  /**
+   * Resolves once `url` answers 200; rejects when the process exits first or the time runs out,
+   * with the last probe's answer and the app's output tail in the message.
+   */
+  async waitUntilReady({ url, timeoutMs }: WaitReadyOptions): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastAnswer = 'no answer yet';
+    for (;;) {
+      if (this.exitInfo) {
+        const { code, signal } = this.exitInfo;
+        throw new Error(
+          `${this.name} exited before it was ready (code ${code}, signal ${signal})\n${this.outputTail()}`,
+        );
+      }
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(READY_PROBE_TIMEOUT_MS) });
+        const body = await response.text();
+        if (response.status === 200) return;
+        lastAnswer = `${response.status} ${body.slice(0, 500)}`;
+      } catch (error) {
+        lastAnswer = (error as Error).message;
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `${this.name} was not ready within ${timeoutMs} ms (${url}: ${lastAnswer})\n${this.outputTail()}`,
+        );
+      }
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, READY_POLL_MS)), this.exited]);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if the app has not exited after `timeoutMs`; resolves once it has exited. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    this.stopping = true;
+    if (!this.exitInfo) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    if (this.logStream) {
+      const stream = this.logStream;
+      await new Promise<void>((resolve) => stream.end(resolve));
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import { AuthModule, authEnvSchema } from '@coursehub/auth';
+import { courseGet } from '@coursehub/contracts';
+import {
+  CoreModule,
+  coreEnvSchema,
+  createHttpApp,
+  DatabaseConnectionsModule,
+  jwtVerifierEnvSchema,
+} from '@coursehub/core';
+import { courseEnvSchema, CourseModule } from '@coursehub/course';
+import { connectMessaging, kafkaEnvSchema, MessagingModule } from '@coursehub/messaging';
+import { orderEnvSchema, OrderModule } from '@coursehub/order';
+import { Module } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createTemporaryDatabase,
+  DEMO_PASSWORD,
+  DEMO_SEED_CREDENTIAL_REQUESTS,
+  seedDemoData,
+  TemporaryDatabase,
+} from '../src';
+import { buildDemoPlan } from '../src/demo/demo-plan';
+
+const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
+const FEATURES = ['auth', 'course', 'order'] as const;
+
+/**
+ * Calls the test itself makes on the credential routes: two registrations standing in for an
+ * interrupted earlier run, one student login and the second seeding's probe.
+ */
+const TEST_CREDENTIAL_REQUESTS = 4;
+
+interface Course {
+  id: string;
+  slug: string;
+  status: string;
+  category: string;
+  price: number;
+  currency: string;
+  enrolmentCount: number;
+}
+
+interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+interface Recommendation {
+  course: Course;
+  source: string;
+}
+
+async function get<T>(baseUrl: string, path: string, token?: string): Promise<T> {
+  const response = await fetch(baseUrl + path, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as T;
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function loginAs(baseUrl: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await response.json()) as { accessToken: string };
+  if (!response.ok) throw new Error(`login ${email}: ${response.status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}
+
+async function register(baseUrl: string, account: { email: string; displayName: string }): Promise<void> {
+  const response = await fetch(`${baseUrl}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: account.email, displayName: account.displayName, password: DEMO_PASSWORD }),
+  });
+  if (response.status !== 201) throw new Error(`register ${account.email}: ${response.status}`);
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let value = await probe();
+  while (!accept(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await probe();
+  }
+  return value;
+}
+
+/**
+ * The auth, course and order features in one process on the in-process transport, each on its own
+ * database: the platform's composition (without e-mail), as demo seeding meets it.
+ */
+function platformLikeModule(databases: Record<string, TemporaryDatabase>) {
+  @Module({
+    imports: [
+      CoreModule.forRoot({
+        envSchema: coreEnvSchema
+          .extend(jwtVerifierEnvSchema.shape)
+          .extend(kafkaEnvSchema.shape)
+          .extend(authEnvSchema.shape)
+          .extend(courseEnvSchema.shape)
+          .extend(orderEnvSchema.shape),
+      }),
+      DatabaseConnectionsModule.fromMap(
+        Object.fromEntries(
+          FEATURES.map((feature) => [
+            feature,
+            { url: databases[feature].url, poolSize: 5, timeoutMs: 5_000 },
+          ]),
+        ),
+      ),
+      MessagingModule.forRoot({
+        serviceName: 'platform',
+        transport: 'in-process',
+        requestTopics: [courseGet.topic],
+      }),
+      AuthModule,
+      CourseModule,
+      OrderModule,
+    ],
+  })
+  class DemoSeedTestPlatformModule {}
+  return DemoSeedTestPlatformModule;
+}
+
+describe('seedDemoData against the auth, course and order features', () => {
+  const plan = buildDemoPlan();
+  const plannedOrders = plan.students.reduce((sum, student) => sum + student.courseSlugs.length, 0);
+  const databases: Record<string, TemporaryDatabase> = {};
+  const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-demo-seed-'));
+  let app: NestFastifyApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    for (const feature of FEATURES)
+      databases[feature] = await createTemporaryDatabase(`demo_seed_${feature}`);
+    Object.assign(process.env, {
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      // Exactly what seeding needs plus the test's own calls: proves the documented number suffices.
+      AUTH_THROTTLE_LIMIT: String(DEMO_SEED_CREDENTIAL_REQUESTS + TEST_CREDENTIAL_REQUESTS),
+      OUTBOX_POLL_MS: '50',
+      MESSAGING_RETRY_BASE_MS: '20',
+    });
+    app = await createHttpApp(platformLikeModule(databases), { title: 'demo seed test' });
+    connectMessaging(app);
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    for (const database of Object.values(databases)) await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('seeds instructors, published courses over several categories and students with orders, once', async () => {
+    // An earlier run cut short (by the credential throttle, say) left two accounts behind.
+    await register(url, plan.instructors[1]);
+    await register(url, plan.students[4]);
+
+    const lines: string[] = [];
+    const summary = await seedDemoData({ baseUrl: url, admin: ADMIN, log: (line) => lines.push(line) });
+
+    expect(summary).toEqual({
+      skipped: false,
+      instructors: plan.instructors.length,
+      students: plan.students.length,
+      courses: plan.courses.length,
+      orders: plannedOrders,
+    });
+    expect(summary.instructors).toBeGreaterThanOrEqual(3);
+    expect(summary.courses).toBeGreaterThanOrEqual(36);
+    expect(summary.orders).toBeGreaterThanOrEqual(summary.students * 3);
+    expect(lines.join('\n')).toContain('(2 from an interrupted run)');
+    expect(lines.join('\n')).toContain(DEMO_PASSWORD);
+    expect(lines.join('\n')).toContain('student01@demo.coursehub.local');
+
+    const catalogue = await get<Page<Course>>(url, '/courses?limit=100');
+    expect(catalogue.total).toBe(summary.courses);
+    expect(catalogue.items.every((course) => course.status === 'published')).toBe(true);
+    expect(new Set(catalogue.items.map((course) => course.category)).size).toBeGreaterThanOrEqual(5);
+    expect(catalogue.items.filter((course) => course.price === 0).length).toBeGreaterThan(0);
+    expect(new Set(catalogue.items.map((course) => course.currency))).toEqual(new Set(['EUR']));
+
+    const search = await get<Page<Course>>(url, '/courses?q=spanish');
+    expect(search.items.map((course) => course.slug)).toContain('spanish-for-beginners-a1');
+
+    // Enrolments reach the course feature as order.confirmed events; wait until all have.
+    const counted = await eventually(
+      async () => (await get<Page<Course>>(url, '/courses?limit=100')).items,
+      (courses) => courses.reduce((sum, course) => sum + course.enrolmentCount, 0) === summary.orders,
+    );
+    expect(counted.reduce((sum, course) => sum + course.enrolmentCount, 0)).toBe(summary.orders);
+
+    // The reused instructor was promoted and teaches their field; the reused student has their orders.
+    const dataScience = await get<Page<Course>>(url, '/courses?category=data-science&limit=100');
+    expect(dataScience.total).toBe(
+      plan.courses.filter((course) => course.instructorEmail === plan.instructors[1].email).length,
+    );
+    const student = plan.students[4];
+    const token = await loginAs(url, student.email, DEMO_PASSWORD);
+    const orders = await get<Page<{ courseId: string }>>(url, '/orders?pageSize=100', token);
+    const owned = new Set(orders.items.map((order) => order.courseId));
+    expect(owned.size).toBe(student.courseSlugs.length);
+
+    const recommendations = await get<Page<Recommendation>>(url, '/courses/recommendations?limit=10', token);
+    expect(recommendations.items).toHaveLength(10);
+    for (const item of recommendations.items) expect(owned.has(item.course.id)).toBe(false);
+    expect(recommendations.items.some((item) => item.source === 'collaborative')).toBe(true);
+
+    const again = await seedDemoData({ baseUrl: url, admin: ADMIN });
+    expect(again).toEqual({ skipped: true, instructors: 0, students: 0, courses: 0, orders: 0 });
+    expect((await get<Page<Course>>(url, '/courses?limit=1')).total).toBe(summary.courses);
+  });
+});
