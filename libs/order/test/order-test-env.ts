@@ -133,6 +133,8 @@ export class OrderTestEnvironment {
       KAFKA_MAX_WAIT_MS: '50',
       KAFKA_IDEMPOTENT_PRODUCER: 'false',
       KAFKA_REQUEST_TIMEOUT_MS: '4000',
+      // The mock completes a rebalance only when the session timeout runs out: keep it short.
+      KAFKA_SESSION_TIMEOUT_MS: '6000',
       OUTBOX_POLL_MS: '50',
       MESSAGING_RETRY_BASE_MS: '20',
     });
@@ -160,7 +162,13 @@ export class OrderTestEnvironment {
       clientId: 'order-test-probe',
       logLevel: logLevel.NOTHING,
     });
-    const consumer = kafka.consumer({ groupId: this.groups.probe, maxWaitTimeInMs: 50 });
+    // A short session: the mock finishes a rebalance (after a broker outage) only when it runs out.
+    const consumer = kafka.consumer({
+      groupId: this.groups.probe,
+      maxWaitTimeInMs: 50,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 600,
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: ORDER_EVENT_TOPICS, fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
