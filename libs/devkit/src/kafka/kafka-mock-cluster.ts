@@ -143,7 +143,9 @@ export class KafkaMockCluster {
     }
     if (options.debug) args.push('--debug');
 
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group: Ctrl-C in a terminal reaches the apps first, and the launcher stops
+    // after them (when its stdin closes or stop() is called), not under their feet.
+    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     liveLaunchers.add(child);
     child.once('exit', () => liveLaunchers.delete(child));
     installExitHook();

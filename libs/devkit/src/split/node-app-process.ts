@@ -123,7 +123,7 @@ export class NodeAppProcess {
       prefixLines(stdout, process.stdout, prefix);
       prefixLines(stderr, process.stderr, prefix);
     } else {
-      this.logStream = createWriteStream(output.logFile, { flags: 'a' });
+      this.logStream = createWriteStream(output.logFile);
       stdout.pipe(this.logStream, { end: false });
       stderr.pipe(this.logStream, { end: false });
     }
@@ -142,7 +142,8 @@ export class NodeAppProcess {
     }
     const child = spawn(process.execPath, [options.script], {
       cwd: options.cwd,
-      env: options.env,
+      // Colour codes only help on a terminal; log files and error messages stay plain.
+      env: options.output === 'inherit' ? options.env : { NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     liveChildren.add(child);
@@ -159,8 +160,9 @@ export class NodeAppProcess {
     return this.child.pid;
   }
 
-  get hasExited(): boolean {
-    return this.exitInfo !== undefined;
+  /** How the process ended; undefined while it runs. */
+  get exitStatus(): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+    return this.exitInfo;
   }
 
   /** Called when the process ends without `stop()` having been asked for (a crash). */
@@ -184,7 +186,7 @@ export class NodeAppProcess {
    */
   async waitUntilReady({ url, timeoutMs }: WaitReadyOptions): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    let lastAnswer = 'no answer yet';
+    let lastAnswer: string;
     for (;;) {
       if (this.exitInfo) {
         const { code, signal } = this.exitInfo;
@@ -198,7 +200,9 @@ export class NodeAppProcess {
         if (response.status === 200) return;
         lastAnswer = `${response.status} ${body.slice(0, 500)}`;
       } catch (error) {
-        lastAnswer = (error as Error).message;
+        // fetch reports "fetch failed"; the reason (ECONNREFUSED while the app boots) is its cause.
+        const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+        lastAnswer = `${(error as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
       }
       if (Date.now() >= deadline) {
         throw new Error(
