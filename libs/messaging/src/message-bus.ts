@@ -16,6 +16,8 @@ export interface PublishedMessage {
 @Injectable()
 export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MessageBus.name);
+  private isConnected = false;
+  private reconnectTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(MESSAGING_CLIENT) private readonly client: ClientProxy,
@@ -25,12 +27,31 @@ export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown
   onApplicationBootstrap(): void {
     // Connect in the background: a broker that is down must not stop the service from serving
     // HTTP (events wait in the outbox, readiness reports the broker).
-    this.client
-      .connect()
-      .catch((error: unknown) => this.logger.warn(`Broker not reachable yet: ${String(error)}`));
+    this.connect();
+  }
+
+  private connect(): void {
+    this.client.connect().then(
+      () => {
+        this.isConnected = true;
+      },
+      (error: unknown) => {
+        this.logger.warn(`Broker not reachable yet, retrying in 5 s: ${String(error)}`);
+        this.reconnectTimer = setTimeout(() => this.connect(), 5_000).unref();
+      },
+    );
+  }
+
+  /**
+   * Whether the producer and the reply consumer are up: until then a request could not be
+   * answered, so Kafka readiness waits for it (a fresh replica gets no traffic before).
+   */
+  get connected(): boolean {
+    return this.isConnected;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
     await this.client.close();
   }
 

@@ -1,9 +1,13 @@
 import { ReadinessRegistry } from '@coursehub/core';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { MessageBus } from '../message-bus';
 import { KafkaConnection } from '../transport/kafka-options';
 
-/** `/health/ready` asks a broker for the cluster metadata; a fresh admin after every failure. */
+/**
+ * `/health/ready` asks a broker for the cluster metadata (a fresh admin after every failure), and
+ * is not ready before this process's own producer and reply consumer have connected once.
+ */
 @Injectable()
 export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
   private admin?: Admin;
@@ -11,6 +15,7 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly readiness: ReadinessRegistry,
     private readonly connection: KafkaConnection,
+    private readonly bus: MessageBus,
   ) {}
 
   onModuleInit(): void {
@@ -18,6 +23,7 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
       try {
         this.admin ??= await this.connect();
         const cluster = await this.admin.describeCluster();
+        if (!this.bus.connected) throw new Error('The producer and reply consumer have not connected yet');
         return { brokers: cluster.brokers.length };
       } catch (error) {
         await this.admin?.disconnect().catch(() => undefined);
