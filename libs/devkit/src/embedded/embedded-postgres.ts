@@ -38,8 +38,8 @@ export class EmbeddedPostgres {
 
   /**
    * A freshly initialised cluster as a tarball. initdb on disk is the slow part of a first start
-   * (about 10 s per instance here): it runs once in memory, and every new instance starts from
-   * this copy (about 1 s each).
+   * (3 s or more per instance here): it runs once in memory, and every new instance starts from
+   * this copy (under 1 s each; see `npm run bench -- pglite`).
    */
   static async initialisedTemplate(): Promise<File | Blob> {
     const db = await PGlite.create();

@@ -1,0 +1,247 @@
+import { defineEvent, EventEnvelope } from '@coursehub/contracts';
+import {
+  CoreModule,
+  coreEnvSchema,
+  createHttpApp,
+  DatabaseConnectionsModule,
+  databaseEnvSchema,
+  FeatureDatabaseModule,
+  jwtVerifierEnvSchema,
+} from '@coursehub/core';
+import {
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/devkit';
+import {
+  connectMessaging,
+  ConsumeEvent,
+  kafkaEnvSchema,
+  messagingEntities,
+  messagingMigrations,
+  MessagingModule,
+  Outbox,
+  OutboxRelayModule,
+  runOnce,
+  TransportKind,
+} from '@coursehub/messaging';
+import { Controller, Module } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken, InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
+import { z } from 'zod';
+import { Benchmark, Figure, skipped, waitFor } from './support/figures';
+import {
+  KAFKA_MOCK_CLIENT_ENV,
+  kafkaMockUnavailable,
+  postgresServerUrl,
+  withEnv,
+} from './support/infrastructure';
+
+/*
+ * Events from committed outbox rows to a consumer's idempotent effect, through the real relay,
+ * transport and consumer interceptor, as libs/messaging/test/ledger-test-app.ts stands them up: a
+ * producer commits a batch of events in one transaction, and the clock runs until the consumer
+ * has applied the last one (its effect and processed_events row committed together via runOnce).
+ * Producer and consumer share one app and one database, so both sides' costs are in the figure.
+ */
+
+const EVENTS = 2_000;
+const BACKLOG_EVENTS = 1_000;
+const OUTAGE_MS = 3_000;
+const WARM_UP_EVENTS = 20;
+const DATA_SOURCE = 'outbox_bench';
+const OUTBOX_POLL_MS = '50';
+
+const tickRecorded = defineEvent('bench.tick.recorded', 1, z.object({ tickId: z.uuid(), n: z.int() }));
+type TickData = z.infer<typeof tickRecorded.schema>;
+
+@Entity({ name: 'applied_ticks' })
+class AppliedTick {
+  @PrimaryColumn('uuid') eventId!: string;
+  @Column('int') n!: number;
+}
+
+class CreateAppliedTicks1764900000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('CREATE TABLE applied_ticks ("eventId" uuid PRIMARY KEY, n int NOT NULL)');
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE applied_ticks');
+  }
+}
+
+@Controller()
+class TickConsumer {
+  constructor(@InjectDataSource(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  @ConsumeEvent(tickRecorded)
+  async apply(@Payload() envelope: EventEnvelope<TickData>): Promise<void> {
+    await runOnce(this.dataSource, 'outbox-bench', envelope, async (manager) => {
+      await manager.insert(AppliedTick, { eventId: envelope.id, n: envelope.data.n });
+    });
+  }
+}
+
+function benchModule(transport: TransportKind) {
+  @Module({
+    imports: [
+      CoreModule.forRoot({
+        envSchema: coreEnvSchema
+          .extend(databaseEnvSchema.shape)
+          .extend(jwtVerifierEnvSchema.shape)
+          .extend(kafkaEnvSchema.shape),
+      }),
+      DatabaseConnectionsModule.fromEnv(),
+      MessagingModule.forRoot({ serviceName: 'outbox-bench', transport }),
+      FeatureDatabaseModule.register({
+        name: DATA_SOURCE,
+        entities: [AppliedTick, ...messagingEntities],
+        migrations: [...messagingMigrations, CreateAppliedTicks1764900000000],
+      }),
+      OutboxRelayModule.forDataSource(DATA_SOURCE),
+    ],
+    controllers: [TickConsumer],
+  })
+  class OutboxBenchModule {}
+  return OutboxBenchModule;
+}
+
+class OutboxBenchApp {
+  private written = 0;
+
+  private constructor(
+    readonly app: NestFastifyApplication,
+    private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
+
+  static async start(transport: TransportKind): Promise<OutboxBenchApp> {
+    const app = await createHttpApp(benchModule(transport), { title: 'outbox benchmark' });
+    try {
+      connectMessaging(app);
+      await app.startAllMicroservices();
+      await app.init();
+      return new OutboxBenchApp(app, app.get(getDataSourceToken(DATA_SOURCE)), app.get(Outbox));
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
+
+  /** Commits `count` events in one transaction, as a busy producer's requests would over time. */
+  async write(count: number): Promise<number> {
+    await this.dataSource.transaction(async (manager) => {
+      for (let i = 0; i < count; i++) {
+        const tickId = randomUUID();
+        await this.outbox.add(manager, tickRecorded, { tickId, n: this.written + i }, { key: tickId });
+      }
+    });
+    this.written += count;
+    return this.written;
+  }
+
+  async applied(): Promise<number> {
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM applied_ticks',
+    );
+    return n;
+  }
+
+  /** Seconds until every event written so far has been applied. */
+  async drain(timeoutMs: number): Promise<number> {
+    const started = performance.now();
+    await waitFor(
+      `${this.written} applied events`,
+      () => this.applied(),
+      (n) => n >= this.written,
+      {
+        timeoutMs,
+      },
+    );
+    return (performance.now() - started) / 1000;
+  }
+}
+
+async function measure(transport: TransportKind, log: (line: string) => void): Promise<Figure[]> {
+  const label = transport === 'kafka' ? 'Kafka mock' : 'in-process';
+  let database: TemporaryDatabase | undefined;
+  let cluster: KafkaMockCluster | undefined;
+  let bench: OutboxBenchApp | undefined;
+  const env: Record<string, string | undefined> = {
+    JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
+    OUTBOX_POLL_MS,
+    KAFKA_BROKERS: undefined,
+  };
+  let restoreEnv: (() => void) | undefined;
+  try {
+    database = await createTemporaryDatabase('bench_outbox', postgresServerUrl());
+    env.DATABASE_URL = database.url;
+    if (transport === 'kafka') {
+      cluster = await KafkaMockCluster.start({ brokers: 1 });
+      Object.assign(env, KAFKA_MOCK_CLIENT_ENV, {
+        KAFKA_BROKERS: cluster.bootstrapServers.join(','),
+        KAFKA_GROUP_ID: `outbox-bench-${Date.now()}`,
+      });
+    }
+    restoreEnv = withEnv(env);
+    bench = await OutboxBenchApp.start(transport);
+
+    // The first events create the topic and wait for the consumer group to form (Kafka: ~3 s).
+    await bench.write(WARM_UP_EVENTS);
+    await bench.drain(60_000);
+
+    await bench.write(EVENTS);
+    const seconds = await bench.drain(120_000);
+    log(`  ${label}: ${EVENTS} events in ${seconds.toFixed(2)} s`);
+    const figures: Figure[] = [
+      {
+        name: `outbox → effect, ${label}`,
+        value: EVENTS / seconds,
+        unit: 'events/s',
+        notes: `${EVENTS} events committed at once; OUTBOX_POLL_MS=${OUTBOX_POLL_MS}, relay batch 100`,
+      },
+    ];
+
+    if (cluster) {
+      await cluster.allBrokersDown();
+      await bench.write(BACKLOG_EVENTS);
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+      await cluster.allBrokersUp();
+      const drain = await bench.drain(180_000);
+      log(
+        `  ${label}: backlog of ${BACKLOG_EVENTS} drained in ${drain.toFixed(2)} s after the brokers came back`,
+      );
+      figures.push({
+        name: `backlog drain after outage, ${label}`,
+        value: drain,
+        unit: 's',
+        notes: `${BACKLOG_EVENTS} events written during a ${OUTAGE_MS / 1000} s outage; brokers up → all applied`,
+      });
+    }
+    return figures;
+  } finally {
+    await bench?.app.close();
+    restoreEnv?.();
+    await cluster?.stop();
+    await database?.drop();
+  }
+}
+
+export const outboxRelayBenchmark: Benchmark = async (log) => {
+  const figures = await measure('in-process', log);
+  const unavailable = kafkaMockUnavailable();
+  if (unavailable) {
+    log(`  Kafka mock skipped: ${unavailable}`);
+    return [
+      ...figures,
+      skipped('outbox → effect, Kafka mock', 'events/s', unavailable),
+      skipped('backlog drain after outage, Kafka mock', 's', unavailable),
+    ];
+  }
+  return [...figures, ...(await measure('kafka', log))];
+};
