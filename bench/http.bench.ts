@@ -208,7 +208,7 @@ async function measurePlatform(platform: Platform, issuer: TestTokenIssuer, log:
     const topic = random.pick(topics);
     const chosen = new Set<string>();
     while (chosen.size < ORDERS_PER_STUDENT) {
-      chosen.add(random.float() < 0.8 ? random.pick(topic) : random.pick(published));
+      chosen.add(random.next() < 0.8 ? random.pick(topic) : random.pick(published));
     }
     return [...chosen];
   });

@@ -19,62 +19,26 @@ import {
   RecommendationModel,
   RecommendationStrategy,
 } from '@coursehub/course';
+import { SeededRandom } from '@coursehub/devkit';
 
 const K = 10;
 const MIN_LIFT = 1.5;
 
 // --- reproducible randomness ---------------------------------------------------------------------
 
-/*
- * mulberry32: a tiny seeded PRNG (public domain). Math.random cannot be seeded, and six lines are
- * cheaper than a dependency for one script.
- */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Random {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
+/** An item drawn with probability proportional to its weight (`total` = the weights' sum). */
+function weighted<T>(
+  random: SeededRandom,
+  items: readonly T[],
+  weights: readonly number[],
+  total: number,
+): T {
+  let r = random.next() * total;
+  for (let i = 0; i < items.length; i++) {
+    r -= weights[i];
+    if (r < 0) return items[i];
   }
-  float(): number {
-    return this.next();
-  }
-  int(maxExclusive: number): number {
-    return Math.floor(this.next() * maxExclusive);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-  /** Standard normal (Box–Muller). */
-  normal(): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-  weighted<T>(items: readonly T[], weights: readonly number[], total: number): T {
-    let r = this.next() * total;
-    for (let i = 0; i < items.length; i++) {
-      r -= weights[i];
-      if (r < 0) return items[i];
-    }
-    return items[items.length - 1];
-  }
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = this.int(i + 1);
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-  }
+  return items[items.length - 1];
 }
 
 // --- synthetic platform ------------------------------------------------------------------------------
@@ -183,10 +147,10 @@ function capitalise(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
-function sentence(random: Random, topic: Topic, length: number): string {
+function sentence(random: SeededRandom, topic: Topic, length: number): string {
   const words: string[] = [];
   for (let i = 0; i < length; i++) {
-    const roll = random.float();
+    const roll = random.next();
     if (roll < 0.6) words.push(random.pick(topic.words));
     else if (roll < 0.88) words.push(random.pick(GENERIC));
     else words.push(random.pick(random.pick(TOPICS).words)); // vocabulary bleeding across topics
@@ -195,15 +159,15 @@ function sentence(random: Random, topic: Topic, length: number): string {
 }
 
 function generatePlatform(seed: number, courseCount: number, userCount: number): SyntheticPlatform {
-  const random = new Random(seed);
+  const random = new SeededRandom(seed);
   const courses: SyntheticCourse[] = [];
   for (let i = 0; i < courseCount; i++) {
     const topicIndex = i % TOPICS.length;
     const topic = TOPICS[topicIndex];
-    const roll = random.float();
+    const roll = random.next();
     const status: CourseStatus = roll < 0.05 ? 'draft' : roll < 0.1 ? 'archived' : 'published';
     const tags = random.shuffle([...topic.tags]).slice(0, 2 + random.int(3));
-    if (random.float() < 0.2) tags.push(random.pick(random.pick(TOPICS).tags));
+    if (random.next() < 0.2) tags.push(random.pick(random.pick(TOPICS).tags));
     courses.push({
       id: `course-${String(i).padStart(4, '0')}`,
       title: `${capitalise(random.pick(GENERIC))} ${capitalise(random.pick(topic.words))} ${capitalise(random.pick(topic.words))}`,
@@ -247,20 +211,20 @@ function generatePlatform(seed: number, courseCount: number, userCount: number):
   const enrolments: Enrolment[] = [];
   for (let u = 0; u < userCount; u++) {
     const userId = `user-${String(u).padStart(5, '0')}`;
-    const preferred = [random.weighted(topicIndexes, topicAppeal, topicAppealTotal)];
-    if (random.float() < 0.4) preferred.push(random.weighted(topicIndexes, topicAppeal, topicAppealTotal));
+    const preferred = [weighted(random, topicIndexes, topicAppeal, topicAppealTotal)];
+    if (random.next() < 0.4) preferred.push(weighted(random, topicIndexes, topicAppeal, topicAppealTotal));
     const track = random.int(TRACKS_PER_TOPIC);
     // 1 + geometric: most users own a handful of courses, a few own many.
     let wanted = 1;
-    while (wanted < 25 && random.float() < 0.78) wanted++;
+    while (wanted < 25 && random.next() < 0.78) wanted++;
     const owned = new Set<string>();
     for (let attempt = 0; owned.size < wanted && attempt < wanted * 10; attempt++) {
-      const roll = random.float();
+      const roll = random.next();
       const topic = random.pick(preferred);
       const from =
         roll < 0.15 ? everything : roll < 0.65 ? byTrack.get(`${topic}/${track}`)! : byTopic.get(topic)!;
       if (from.items.length === 0) continue;
-      owned.add(random.weighted(from.items, from.weights, from.total).id);
+      owned.add(weighted(random, from.items, from.weights, from.total).id);
     }
     for (const courseId of owned) enrolments.push({ userId, courseId });
   }
@@ -275,7 +239,10 @@ interface HeldOut {
   readonly target: string;
 }
 
-function holdOut(random: Random, platform: SyntheticPlatform): { train: Enrolment[]; tests: HeldOut[] } {
+function holdOut(
+  random: SeededRandom,
+  platform: SyntheticPlatform,
+): { train: Enrolment[]; tests: HeldOut[] } {
   const published = new Set(platform.courses.filter((c) => c.status === 'published').map((c) => c.id));
   const byUser = new Map<string, string[]>();
   for (const { userId, courseId } of platform.enrolments) {
@@ -342,7 +309,7 @@ function main(): number {
   const userCount = argument('users', 2000);
 
   const platform = generatePlatform(seed, courseCount, userCount);
-  const { train, tests } = holdOut(new Random(seed + 1), platform);
+  const { train, tests } = holdOut(new SeededRandom(seed + 1), platform);
   const publishedCount = platform.courses.filter((c) => c.status === 'published').length;
   console.log(
     `Synthetic platform (seed ${seed}): ${platform.courses.length} courses (${publishedCount} published), ` +

@@ -69,7 +69,7 @@ function text(
 ): string {
   const words: string[] = [];
   for (let i = 0; i < length; i++) {
-    const roll = random.float();
+    const roll = random.next();
     if (roll < 0.6) words.push(topic.words[random.weightedIndex(topic.wordWeights)]);
     else if (roll < 0.9) words.push(shared.words[random.weightedIndex(shared.weights)]);
     else {
@@ -115,9 +115,9 @@ export function syntheticCatalogue(
   for (let i = 0; i < courseCount; i++) {
     const topicIndex = i % topicCount;
     const topic = topics[topicIndex];
-    const roll = random.float();
+    const roll = random.next();
     const status: CourseStatus = roll < 0.05 ? 'draft' : roll < 0.1 ? 'archived' : 'published';
-    const tags = topic.tags.filter(() => random.float() < 0.5);
+    const tags = topic.tags.filter(() => random.next() < 0.5);
     courses.push({
       id: `course-${String(i).padStart(6, '0')}`,
       title: text(random, topic, topics, shared, 4),
@@ -142,14 +142,14 @@ export function syntheticCatalogue(
     const userId = `user-${String(users.length).padStart(7, '0')}`;
     users.push(userId);
     const preferred = [topics[random.weightedIndex(topicWeights)]];
-    if (random.float() < 0.4) preferred.push(topics[random.weightedIndex(topicWeights)]);
+    if (random.next() < 0.4) preferred.push(topics[random.weightedIndex(topicWeights)]);
     let wanted = 1;
-    while (wanted < 40 && random.float() < 0.8) wanted++;
+    while (wanted < 40 && random.next() < 0.8) wanted++;
     wanted = Math.min(wanted, enrolmentTarget - enrolments.length);
     const owned = new Set<number>();
     for (let attempt = 0; owned.size < wanted && attempt < wanted * 10; attempt++) {
       const topic = random.pick(preferred);
-      if (random.float() < 0.85 && topic.courses.length > 0) {
+      if (random.next() < 0.85 && topic.courses.length > 0) {
         owned.add(topic.courses[random.weightedIndex(topic.courseWeights!)]);
       } else {
         owned.add(enrollable[random.weightedIndex(enrollableWeights)]);

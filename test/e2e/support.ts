@@ -10,11 +10,17 @@ import {
   SPLIT_APPS,
   type SplitApp,
   startSplitDeployment,
+  apiCall as call,
+  eventually,
+  type ApiCallResult as CallResult,
+  type ApiCallOptions as CallOptions,
 } from '@coursehub/devkit';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+export { call, eventually, type CallResult, type CallOptions };
 
 export const repoRoot = findRepoRoot(__dirname);
 
@@ -121,58 +127,6 @@ async function startSplit(admin: Account): Promise<Deployment> {
 
 export function startDeployment(mode: Mode, admin: Account): Promise<Deployment> {
   return mode === 'platform' ? startPlatform(admin) : startSplit(admin);
-}
-
-export interface CallResult {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  token?: string;
-  headers?: Record<string, string>;
-}
-
-export async function call(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: CallOptions = {},
-): Promise<CallResult> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-    signal: AbortSignal.timeout(20_000),
-  });
-  const text = await response.text();
-  const json = response.headers.get('content-type')?.includes('json');
-  return { status: response.status, body: text && json ? JSON.parse(text) : text, headers: response.headers };
-}
-
-/**
- * Polls `probe` until `accept` holds or `timeoutMs` passes, then returns the last value: the
- * caller's assertion on it reports what was seen when the time ran out.
- */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 30_000,
-  intervalMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    value = await probe();
-  }
-  return value;
 }
 
 /** One series of a Prometheus histogram's `_count`, e.g. requests per method, route and status. */

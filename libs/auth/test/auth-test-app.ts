@@ -1,10 +1,12 @@
 import { createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, TemporaryDatabase } from '@coursehub/devkit';
+import { createTemporaryDatabase, TemporaryDatabase, apiCall as call } from '@coursehub/devkit';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authServiceModule } from '../../../apps/auth/src/auth-service.module';
+
+export { call };
 
 export const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
 
@@ -45,23 +47,4 @@ export async function startAuthTestApp(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export async function call(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }

@@ -6,6 +6,7 @@ import {
   KafkaMockCluster,
   TemporaryDatabase,
   TestTokenIssuer,
+  eventually,
 } from '@coursehub/devkit';
 import {
   connectMessaging,
@@ -22,6 +23,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { courseServiceModule } from '../../../apps/course/src/course-service.module';
 import { COURSE_DATA_SOURCE } from '../src';
+
+export { eventually };
 
 export interface Persona {
   id: string;
@@ -175,18 +178,4 @@ export function courseInput(overrides: Record<string, unknown> = {}): Record<str
     currency: 'EUR',
     ...overrides,
   };
-}
-
-export async function eventually<T>(
-  probe: () => Promise<T> | T,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
 }

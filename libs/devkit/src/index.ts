@@ -7,3 +7,5 @@ export * from './net';
 export * from './auth';
 export * from './demo';
 export * from './split';
+export * from './random';
+export * from './testing';

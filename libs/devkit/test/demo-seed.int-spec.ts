@@ -23,6 +23,7 @@ import {
   TemporaryDatabase,
 } from '../src';
 import { buildDemoPlan } from '../src/demo/demo-plan';
+import { eventually } from '@coursehub/devkit';
 
 const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
 const FEATURES = ['auth', 'course', 'order'] as const;
@@ -80,16 +81,6 @@ async function register(baseUrl: string, account: { email: string; displayName: 
     body: JSON.stringify({ email: account.email, displayName: account.displayName, password: DEMO_PASSWORD }),
   });
   if (response.status !== 201) throw new Error(`register ${account.email}: ${response.status}`);
-}
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await probe();
-  }
-  return value;
 }
 
 /**

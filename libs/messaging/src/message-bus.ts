@@ -17,6 +17,7 @@ export interface PublishedMessage {
 export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MessageBus.name);
   private isConnected = false;
+  private isClosed = false;
   private reconnectTimer?: NodeJS.Timeout;
 
   constructor(
@@ -36,6 +37,7 @@ export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown
         this.isConnected = true;
       },
       (error: unknown) => {
+        if (this.isClosed) return;
         this.logger.warn(`Broker not reachable yet, retrying in 5 s: ${String(error)}`);
         this.reconnectTimer = setTimeout(() => this.connect(), 5_000).unref();
       },
@@ -51,6 +53,7 @@ export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.isClosed = true;
     clearTimeout(this.reconnectTimer);
     await this.client.close();
   }

@@ -8,7 +8,7 @@ import {
   FeatureDatabaseModule,
   jwtVerifierEnvSchema,
 } from '@coursehub/core';
-import { TestTokenIssuer } from '@coursehub/devkit';
+import { TestTokenIssuer, eventually } from '@coursehub/devkit';
 import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -30,6 +30,8 @@ import {
   runOnce,
   TransportKind,
 } from '../src';
+
+export { eventually };
 
 /** A tiny feature used to prove the messaging library: notes are written, published and applied. */
 export const noteAdded = defineEvent(
@@ -156,18 +158,4 @@ export async function startLedgerApp(
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
-}
-
-export async function eventually<T>(
-  probe: () => Promise<T> | T,
-  accept: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
 }

@@ -6,6 +6,10 @@ import {
   KafkaMockCluster,
   TemporaryDatabase,
   TestTokenIssuer,
+  apiCall as call,
+  eventually,
+  type ApiCallResult as CallResult,
+  type ApiCallOptions as CallOptions,
 } from '@coursehub/devkit';
 import { connectMessaging } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -17,6 +21,8 @@ import { CourseServiceModule } from '../../../apps/course/src/course-service.mod
 import { OrderServiceModule } from '../../../apps/order/src/order-service.module';
 import { ORDER_DATA_SOURCE } from '../src';
 
+export { call, eventually, type CallResult, type CallOptions };
+
 /** Broker 1 serves `course.get` and the group coordinators; broker 3 leads the order event topics. */
 export const STEADY_BROKER = 1;
 export const ORDER_EVENTS_BROKER = 3;
@@ -27,56 +33,6 @@ export interface Persona {
   id: string;
   roles: Role[];
   token: string;
-}
-
-export interface CallResult {
-  status: number;
-
-  body: any;
-  headers: Headers;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  token?: string;
-  headers?: Record<string, string>;
-}
-
-export async function call(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: CallOptions = {},
-): Promise<CallResult> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text ? (JSON.parse(text) as unknown) : undefined,
-    headers: response.headers,
-  };
-}
-
-export async function eventually<T>(
-  probe: () => Promise<T> | T,
-  accept: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await probe();
-  while (!accept(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await probe();
-  }
-  return value;
 }
 
 async function startApp(module: Parameters<typeof createHttpApp>[0], title: string, consumes: boolean) {

@@ -1,6 +1,6 @@
 import { DEMO_CATEGORIES } from './demo-catalogue';
 import { buildDemoPlan, slugOf } from './demo-plan';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../random';
 
 describe('buildDemoPlan', () => {
   const plan = buildDemoPlan();

@@ -8,7 +8,7 @@ import {
   DemoCourse,
   DemoLevel,
 } from './demo-catalogue';
-import { SeededRandom } from './seeded-random';
+import { SeededRandom } from '../random';
 
 /** The body of `POST /courses` (libs/course CreateCourseDto). */
 export interface DemoCourseInput {

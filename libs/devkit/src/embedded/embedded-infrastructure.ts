@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
+import { ensureDatabase } from '../postgres';
 import { MongoWireServer } from '../mongo';
 import { SmtpSink } from '../smtp';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -32,19 +32,8 @@ export interface PlatformInfrastructureOptions {
 
 /** `postgres://host/coursehub` + `auth` -> `postgres://host/coursehub_auth`, created when missing. */
 async function ensureFeatureDatabase(serverUrl: string, feature: string): Promise<string> {
-  const url = new URL(serverUrl);
-  const base = url.pathname.replace(/^\//, '') || 'coursehub';
-  const name = `${base}_${feature}`.replace(/[^A-Za-z0-9_]/g, '_');
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  url.pathname = `/${name}`;
-  return url.toString();
+  const base = new URL(serverUrl).pathname.replace(/^\//, '') || 'coursehub';
+  return ensureDatabase(serverUrl, `${base}_${feature}`.replace(/[^A-Za-z0-9_]/g, '_'));
 }
 
 /**

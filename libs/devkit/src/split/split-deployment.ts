@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { KafkaMockCluster } from '../kafka';
 import { MongoWireServer, mongoUrlWithDatabase } from '../mongo';
-import { createTemporaryDatabase, TemporaryDatabase } from '../postgres';
+import { createTemporaryDatabase, ensureDatabase, TemporaryDatabase } from '../postgres';
 import { SmtpSink } from '../smtp';
 import { findFreePorts, findRepoRoot, NodeAppProcess } from './node-app-process';
 
@@ -87,21 +86,6 @@ export interface SplitDeployment {
   outputTail(app: SplitApp): string;
   /** SIGTERM to every app (SIGKILL after the stop timeout), then stops and drops what was started here. */
   stop(): Promise<void>;
-}
-
-/** The database `name` on the server of `serverUrl`, created when missing. */
-async function ensureDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 function withoutUndefined(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
