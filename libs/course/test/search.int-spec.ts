@@ -107,6 +107,20 @@ describe('course search, filters, sorting and pagination', () => {
     expect(asOwner.total).toBe(4);
   });
 
+  it('matches words as typed by prefix ("postgres", "mach learn"), but keeps operator syntax exact', async () => {
+    expect(await titles('q=postgres')).toEqual([
+      'PostgreSQL indexing deep dive',
+      'Relational data modelling',
+      'Backend engineering fundamentals',
+    ]);
+    expect(await titles(`q=${encodeURIComponent('mach learn')}`)).toEqual(['Machine learning with Python']);
+    // Every word must match: a prefix of one course's word and another's is no hit.
+    expect(await titles(`q=${encodeURIComponent('react python')}`)).toEqual([]);
+    // With operators, words mean exactly what web-search syntax says: no prefixes.
+    expect(await titles(`q=${encodeURIComponent('postgres -backend')}`)).toEqual([]);
+    expect(await titles(`q=${encodeURIComponent('"postgres"')}`)).toEqual([]);
+  });
+
   it('uses the GIN index for full-text search', async () => {
     const plan = await service.dataSource.transaction(async (manager) => {
       await manager.query('SET LOCAL enable_seqscan = off');

@@ -17,7 +17,20 @@ interface SortKey {
   direction: 'ASC' | 'DESC';
 }
 
-const RANK = `ts_rank(course.search_vector, websearch_to_tsquery('english', :q))::float8`;
+/**
+ * What `q` matches: the text in web-search syntax as typed, or else every word of it as a prefix,
+ * so a query typed as people type ("postgres") finds "PostgreSQL". `:qPrefix` is empty when the
+ * text uses operators (quotes, `-word`, `or`), whose meaning prefixes would change.
+ */
+const SEARCH_QUERY = `(websearch_to_tsquery('english', :q) || to_tsquery('english', :qPrefix))`;
+const RANK = `ts_rank(course.search_vector, ${SEARCH_QUERY})::float8`;
+
+/** `postgres index` -> `postgres:* & index:*`; empty for operator syntax or no words. */
+export function prefixQueryOf(text: string): string {
+  if (/"|(^|\s)-|\bor\b/i.test(text)) return '';
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.map((word) => `${word.toLowerCase()}:*`).join(' & ');
+}
 
 const SORT_KEYS: Record<CourseSort, SortKey> = {
   relevance: { expression: RANK, type: 'float8', direction: 'DESC' },
@@ -97,7 +110,7 @@ export async function searchCourses(
   const query = applyVisibility(repository.createQueryBuilder('course'), caller);
   if (text) {
     // Served by the GIN index on the generated, weighted search_vector column.
-    query.andWhere(`course.search_vector @@ websearch_to_tsquery('english', :q)`, { q: text });
+    query.andWhere(`course.search_vector @@ ${SEARCH_QUERY}`, { q: text, qPrefix: prefixQueryOf(text) });
   }
   if (filters.status) query.andWhere('course.status = :status', { status: filters.status });
   if (filters.category)
