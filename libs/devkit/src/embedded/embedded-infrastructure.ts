@@ -32,8 +32,11 @@ export interface PlatformInfrastructureOptions {
 
 /** `postgres://host/coursehub` + `auth` -> `postgres://host/coursehub_auth`, created when missing. */
 async function ensureFeatureDatabase(serverUrl: string, feature: string): Promise<string> {
-  const base = new URL(serverUrl).pathname.replace(/^\//, '') || 'coursehub';
-  return ensureDatabase(serverUrl, `${base}_${feature}`.replace(/[^A-Za-z0-9_]/g, '_'));
+  const maintenance = new URL(serverUrl);
+  const base = maintenance.pathname.replace(/^\//, '') || 'coursehub';
+  // DATABASE_URL's own database need not exist: only its name is used, as the prefix.
+  maintenance.pathname = '/postgres';
+  return ensureDatabase(maintenance.toString(), `${base}_${feature}`.replace(/[^A-Za-z0-9_]/g, '_'));
 }
 
 /**
