@@ -1,8 +1,8 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { findFreePorts } from '../net';
 
 export interface EmbeddedPostgresOptions {
   /** Directory that keeps the database across restarts; omit for an in-memory database. */
@@ -11,17 +11,6 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Start a new cluster from this copy of an initialised one (see `initialisedTemplate`). */
   template?: File | Blob;
-}
-
-async function freePort(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -62,7 +51,7 @@ export class EmbeddedPostgres {
     const db = await PGlite.create(options.dataDir, {
       loadDataDir: fresh ? options.template : undefined,
     });
-    const port = options.port ?? (await freePort(host));
+    const port = options.port ?? (await findFreePorts(1, host))[0];
     const server = new PGLiteSocketServer({ db, host, port, maxConnections: 1 });
     await server.start();
     return new EmbeddedPostgres(db, server, `postgres://postgres@${host}:${port}/postgres`);

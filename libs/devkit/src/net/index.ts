@@ -1,1 +1,2 @@
 export * from './tcp-proxy';
+export * from './free-ports';

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePorts, isPortFree, NodeAppProcess } from './node-app-process';
+import { findFreePorts, isPortFree } from '../net';
+import { NodeAppProcess } from './node-app-process';
 
 /**
  * Stand-in apps (plain Node scripts) for what NodeAppProcess does around a real CourseHub app:

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, WriteStream } from 'node:fs';
-import { AddressInfo, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -52,37 +51,6 @@ export function findRepoRoot(start = __dirname): string {
       throw new Error(`no nest-cli.json above ${start}: cannot find the CourseHub repository`);
     dir = parent;
   }
-}
-
-/**
- * `count` distinct free TCP ports on 127.0.0.1. The listeners are held open together so the kernel
- * cannot hand out the same port twice; another process may still take one before the app binds it,
- * which then shows up as EADDRINUSE in the app's output.
- */
-export async function findFreePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as AddressInfo).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
-}
-
-/** Whether something already listens on 127.0.0.1:`port`. */
-export async function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 function appendTail(tail: string, chunk: Buffer | string): string {

@@ -6,7 +6,8 @@ import { KafkaMockCluster } from '../kafka';
 import { MongoWireServer, mongoUrlWithDatabase } from '../mongo';
 import { createTemporaryDatabase, ensureDatabase, TemporaryDatabase } from '../postgres';
 import { SmtpSink } from '../smtp';
-import { findFreePorts, findRepoRoot, NodeAppProcess } from './node-app-process';
+import { findFreePorts } from '../net';
+import { findRepoRoot, NodeAppProcess } from './node-app-process';
 
 /** The four microservices, in the order they are listed and stopped. */
 export const SPLIT_APPS = ['auth', 'course', 'order', 'email'] as const;
