@@ -1,29 +1,21 @@
-import { AuthModule, authEnvSchema } from '@coursehub/auth';
-import { courseGet } from '@coursehub/contracts';
-import {
-  CoreModule,
-  coreEnvSchema,
-  createHttpApp,
-  DatabaseConnectionsModule,
-  jwtVerifierEnvSchema,
-} from '@coursehub/core';
-import { courseEnvSchema, CourseModule } from '@coursehub/course';
-import { connectMessaging, kafkaEnvSchema, MessagingModule } from '@coursehub/messaging';
-import { orderEnvSchema, OrderModule } from '@coursehub/order';
-import { Module } from '@nestjs/common';
+import { createHttpApp } from '@coursehub/core';
+import { connectMessaging } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformModule } from '../../../apps/platform/src/platform.module';
 import {
   createTemporaryDatabase,
   DEMO_PASSWORD,
   DEMO_SEED_CREDENTIAL_REQUESTS,
+  eventually,
+  MongoWireServer,
   seedDemoData,
+  SmtpSink,
   TemporaryDatabase,
 } from '../src';
 import { buildDemoPlan } from '../src/demo/demo-plan';
-import { eventually } from '@coursehub/devkit';
 
 const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
 const FEATURES = ['auth', 'course', 'order'] as const;
@@ -83,55 +75,24 @@ async function register(baseUrl: string, account: { email: string; displayName: 
   if (response.status !== 201) throw new Error(`register ${account.email}: ${response.status}`);
 }
 
-/**
- * The auth, course and order features in one process on the in-process transport, each on its own
- * database: the platform's composition (without e-mail), as demo seeding meets it.
- */
-function platformLikeModule(databases: Record<string, TemporaryDatabase>) {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema
-          .extend(jwtVerifierEnvSchema.shape)
-          .extend(kafkaEnvSchema.shape)
-          .extend(authEnvSchema.shape)
-          .extend(courseEnvSchema.shape)
-          .extend(orderEnvSchema.shape),
-      }),
-      DatabaseConnectionsModule.fromMap(
-        Object.fromEntries(
-          FEATURES.map((feature) => [
-            feature,
-            { url: databases[feature].url, poolSize: 5, timeoutMs: 5_000 },
-          ]),
-        ),
-      ),
-      MessagingModule.forRoot({
-        serviceName: 'platform',
-        transport: 'in-process',
-        requestTopics: [courseGet.topic],
-      }),
-      AuthModule,
-      CourseModule,
-      OrderModule,
-    ],
-  })
-  class DemoSeedTestPlatformModule {}
-  return DemoSeedTestPlatformModule;
-}
-
-describe('seedDemoData against the auth, course and order features', () => {
+describe('seedDemoData against the platform (every feature in one process)', () => {
   const plan = buildDemoPlan();
   const plannedOrders = plan.students.reduce((sum, student) => sum + student.courseSlugs.length, 0);
   const databases: Record<string, TemporaryDatabase> = {};
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-demo-seed-'));
+  let mongo: MongoWireServer;
+  let smtp: SmtpSink;
   let app: NestFastifyApplication;
   let url: string;
 
   beforeAll(async () => {
     for (const feature of FEATURES)
       databases[feature] = await createTemporaryDatabase(`demo_seed_${feature}`);
+    mongo = await MongoWireServer.start();
+    smtp = await SmtpSink.start();
     Object.assign(process.env, {
+      MONGO_URL: `${mongo.url}coursehub_email`,
+      SMTP_URL: smtp.url,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       ADMIN_EMAIL: ADMIN.email,
@@ -141,7 +102,12 @@ describe('seedDemoData against the auth, course and order features', () => {
       OUTBOX_POLL_MS: '50',
       MESSAGING_RETRY_BASE_MS: '20',
     });
-    app = await createHttpApp(platformLikeModule(databases), { title: 'demo seed test' });
+    const connections = Object.fromEntries(
+      FEATURES.map((feature) => [feature, { url: databases[feature].url, poolSize: 5, timeoutMs: 5_000 }]),
+    );
+    app = await createHttpApp(platformModule({ transport: 'in-process', databases: connections }), {
+      title: 'demo seed test',
+    });
     connectMessaging(app);
     await app.startAllMicroservices();
     await app.listen(0, '127.0.0.1');
@@ -150,6 +116,8 @@ describe('seedDemoData against the auth, course and order features', () => {
 
   afterAll(async () => {
     await app?.close();
+    await smtp?.stop();
+    await mongo?.stop();
     for (const database of Object.values(databases)) await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
   });
