@@ -48,6 +48,10 @@ COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json ./
 COPY --from=build --chown=root:root /src/dist/libs ./dist/libs
 COPY --from=build --chown=root:root /src/dist/apps/${APP} ./dist/apps/${APP}
+# The testing library never ships; the embedded runtime (PGlite, Mongo wire server, SMTP sink)
+# only in the platform image.
+RUN rm -rf dist/libs/testing \
+ && if [ "${APP}" != platform ]; then rm -rf dist/libs/embedded; fi
 # Code stays root-owned and read-only to the app; only DATA_DIR and /tmp are writable
 # (Kubernetes mounts emptyDirs there and runs with a read-only root filesystem).
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -1,12 +1,7 @@
 import { createHttpApp, DatabaseConnectionSettings } from '@coursehub/core';
 import type { CourseFeatures } from '@coursehub/course';
-import {
-  createTemporaryDatabase,
-  MongoWireServer,
-  SmtpSink,
-  TemporaryDatabase,
-  TestTokenIssuer,
-} from '@coursehub/devkit';
+import { MongoWireServer, SmtpSink } from '@coursehub/embedded';
+import { createTemporaryDatabase, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
 import { connectMessaging } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';

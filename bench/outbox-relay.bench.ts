@@ -8,12 +8,7 @@ import {
   FeatureDatabaseModule,
   jwtVerifierEnvSchema,
 } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-} from '@coursehub/devkit';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
 import {
   connectMessaging,
   ConsumeEvent,

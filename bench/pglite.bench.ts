@@ -1,4 +1,5 @@
-import { createTemporaryDatabase, EmbeddedPostgres, TemporaryDatabase } from '@coursehub/devkit';
+import { EmbeddedPostgres } from '@coursehub/embedded';
+import { createTemporaryDatabase, TemporaryDatabase } from '@coursehub/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -21,16 +21,8 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
-import {
-  isPortFree,
-  kafkaMockPaths,
-  type PlatformAdmin,
-  preparePlatformEnvironment,
-  SPLIT_APPS,
-  type SplitApp,
-  type SplitDeployment,
-  startSplitDeployment,
-} from '@coursehub/devkit';
+import { isPortFree, type PlatformAdmin, preparePlatformEnvironment } from '@coursehub/embedded';
+import { kafkaMockPaths, SPLIT_APPS, type SplitApp, type SplitDeployment, startSplitDeployment } from '@coursehub/testing';
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_BASE_PORT = 3001;

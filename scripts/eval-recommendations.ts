@@ -19,7 +19,7 @@ import {
   RecommendationModel,
   RecommendationStrategy,
 } from '@coursehub/course';
-import { SeededRandom } from '@coursehub/devkit';
+import { SeededRandom } from '@coursehub/embedded';
 
 const K = 10;
 const MIN_LIFT = 1.5;

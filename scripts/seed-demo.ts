@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { seedDemoData } from '@coursehub/devkit';
+import { seedDemoData } from '@coursehub/embedded';
 
 const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
 

@@ -1,4 +1,4 @@
-import { kafkaMockPaths } from '@coursehub/devkit';
+import { kafkaMockPaths } from '@coursehub/testing';
 import { existsSync } from 'node:fs';
 
 /** The PostgreSQL server the benchmarks create their temporary databases on. */

@@ -3,7 +3,7 @@
  * enrolments and request mix on every run, so figures from two runs compare like with like.
  */
 
-export { SeededRandom } from '@coursehub/devkit';
+export { SeededRandom } from '@coursehub/embedded';
 
 /** Running sums of `weights`, for `SeededRandom.weightedIndex`. */
 export function cumulativeWeights(weights: readonly number[]): Float64Array {

@@ -190,7 +190,8 @@ const affectedCases: Array<{ name: string; files: string[]; apps: string[] }> = 
     apps: ['order', 'email'],
   },
   { name: 'one shared file among others', files: ['apps/auth/src/main.ts', 'libs/core/src/x.ts'], apps: all },
-  { name: 'tests-only code', files: ['libs/devkit/src/index.ts', 'test/delivery/support.ts'], apps: [] },
+  { name: 'tests-only code', files: ['libs/testing/src/index.ts', 'test/delivery/support.ts'], apps: [] },
+  { name: 'the embedded runtime', files: ['libs/embedded/src/index.ts'], apps: [] },
   { name: 'the monolith', files: ['apps/platform/src/platform.module.ts'], apps: [] },
   {
     name: 'documentation',

@@ -1,12 +1,6 @@
 import 'reflect-metadata';
 import { createHttpApp, listen } from '@coursehub/core';
-import {
-  DEMO_PASSWORD,
-  preparePlatformEnvironment,
-  printBanner,
-  seedDemoData,
-  startPlatformInfrastructure,
-} from '@coursehub/devkit';
+import { DEMO_PASSWORD, preparePlatformEnvironment, printBanner, seedDemoData, startPlatformInfrastructure } from '@coursehub/embedded';
 import { Logger } from '@nestjs/common';
 import { connectMessaging } from '@coursehub/messaging';
 import { platformModule } from './platform.module';

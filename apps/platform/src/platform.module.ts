@@ -8,7 +8,7 @@ import {
   jwtVerifierEnvSchema,
 } from '@coursehub/core';
 import { courseEnvSchema, CourseModule } from '@coursehub/course';
-import { DevMailboxModule, SmtpSink } from '@coursehub/devkit';
+import { DevMailboxModule, SmtpSink } from '@coursehub/embedded';
 import { emailEnvSchema, EmailModule } from '@coursehub/email';
 import { kafkaEnvSchema, MessagingModule, TransportKind } from '@coursehub/messaging';
 import { orderEnvSchema, OrderModule } from '@coursehub/order';

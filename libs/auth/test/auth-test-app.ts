@@ -1,5 +1,5 @@
 import { createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, TemporaryDatabase, apiCall as call } from '@coursehub/devkit';
+import { createTemporaryDatabase, TemporaryDatabase, apiCall as call } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-import { TcpProxy } from '@coursehub/devkit';
+import { TcpProxy } from '@coursehub/testing';
 import { AuthTestApp, call, startAuthTestApp } from './auth-test-app';
 
 async function waitForStatus(url: string, expected: number, timeoutMs = 15_000): Promise<number> {

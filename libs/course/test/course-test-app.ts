@@ -1,13 +1,7 @@
 import { courseGet } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { CoreModule, coreEnvSchema, createHttpApp } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-  eventually,
-} from '@coursehub/devkit';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer, eventually } from '@coursehub/testing';
 import {
   connectMessaging,
   kafkaEnvSchema,

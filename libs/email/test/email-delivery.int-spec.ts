@@ -1,10 +1,6 @@
 import { createEnvelope, orderCancelled, orderConfirmed, userRegistered } from '@coursehub/contracts';
-import {
-  createTemporaryMongoDatabase,
-  SmtpSink,
-  TemporaryMongoDatabase,
-  TestTokenIssuer,
-} from '@coursehub/devkit';
+import { SmtpSink } from '@coursehub/embedded';
+import { createTemporaryMongoDatabase, TemporaryMongoDatabase, TestTokenIssuer } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { EmailsService } from '../src';

@@ -1,11 +1,6 @@
 import { createEnvelope, orderConfirmed, userRegistered } from '@coursehub/contracts';
-import {
-  createTemporaryMongoDatabase,
-  KafkaMockCluster,
-  SmtpSink,
-  TemporaryMongoDatabase,
-  TestTokenIssuer,
-} from '@coursehub/devkit';
+import { SmtpSink } from '@coursehub/embedded';
+import { createTemporaryMongoDatabase, KafkaMockCluster, TemporaryMongoDatabase, TestTokenIssuer } from '@coursehub/testing';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';

@@ -8,12 +8,7 @@ import {
   FeatureDatabaseModule,
   jwtVerifierEnvSchema,
 } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-} from '@coursehub/devkit';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
 import { Controller, Inject, Module } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -8,7 +8,7 @@ import {
   FeatureDatabaseModule,
   jwtVerifierEnvSchema,
 } from '@coursehub/core';
-import { TestTokenIssuer, eventually } from '@coursehub/devkit';
+import { TestTokenIssuer, eventually } from '@coursehub/testing';
 import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';

@@ -1,5 +1,5 @@
 import { createEnvelope, EventEnvelope } from '@coursehub/contracts';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase } from '@coursehub/devkit';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { readFileSync, rmSync } from 'node:fs';

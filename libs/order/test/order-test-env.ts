@@ -1,16 +1,7 @@
 import { courseGet, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { createHttpApp } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-  apiCall as call,
-  eventually,
-  type ApiCallResult as CallResult,
-  type ApiCallOptions as CallOptions,
-} from '@coursehub/devkit';
+import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer, apiCall as call, eventually, type ApiCallResult as CallResult, type ApiCallOptions as CallOptions } from '@coursehub/testing';
 import { connectMessaging } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';

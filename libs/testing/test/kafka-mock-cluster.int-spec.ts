@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Kafka, KafkaConfig, logLevel } from 'kafkajs';
-import { KafkaMockCluster } from '@coursehub/devkit';
+import { KafkaMockCluster } from '@coursehub/testing';
 
 /** Resolves to 'open' or the socket error code (ECONNREFUSED for a broker that is down). */
 function tcpProbe(hostPort: string): Promise<string> {

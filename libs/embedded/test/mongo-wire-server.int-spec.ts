@@ -4,7 +4,8 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { deserialize, serialize, type Document } from 'bson';
 import mongoose, { type Connection, type Model, Schema, Types } from 'mongoose';
-import { createTemporaryMongoDatabase, MongoWireServer, type TemporaryMongoDatabase } from '../src/mongo';
+import { createTemporaryMongoDatabase, type TemporaryMongoDatabase } from '@coursehub/testing';
+import { MongoWireServer } from '../src/mongo';
 
 /*
  * Runs against the embedded MongoWireServer, or against the real MongoDB of MONGO_URL when it is set:

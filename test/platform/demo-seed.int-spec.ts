@@ -4,18 +4,16 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { platformModule } from '../../../apps/platform/src/platform.module';
+import { platformModule } from '../../apps/platform/src/platform.module';
 import {
-  createTemporaryDatabase,
+  buildDemoPlan,
   DEMO_PASSWORD,
   DEMO_SEED_CREDENTIAL_REQUESTS,
-  eventually,
   MongoWireServer,
   seedDemoData,
   SmtpSink,
-  TemporaryDatabase,
-} from '../src';
-import { buildDemoPlan } from '../src/demo/demo-plan';
+} from '@coursehub/embedded';
+import { createTemporaryDatabase, eventually, TemporaryDatabase } from '@coursehub/testing';
 
 const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
 const FEATURES = ['auth', 'course', 'order'] as const;

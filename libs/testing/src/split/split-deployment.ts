@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureDatabase, findFreePorts, MongoWireServer, SmtpSink } from '@coursehub/embedded';
+import { mongoUrlWithDatabase } from '../mongo/temporary-mongo-database';
 import { KafkaMockCluster } from '../kafka';
-import { MongoWireServer, mongoUrlWithDatabase } from '../mongo';
-import { createTemporaryDatabase, ensureDatabase, TemporaryDatabase } from '../postgres';
-import { SmtpSink } from '../smtp';
-import { findFreePorts } from '../net';
+import { createTemporaryDatabase, TemporaryDatabase } from '../postgres/test-database';
 import { findRepoRoot, NodeAppProcess } from './node-app-process';
 
 /** The four microservices, in the order they are listed and stopped. */

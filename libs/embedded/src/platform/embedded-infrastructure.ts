@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
-import { ensureDatabase } from '../postgres';
+import { ensureDatabase } from '../postgres/ensure-database';
 import { MongoWireServer } from '../mongo';
 import { SmtpSink } from '../smtp';
 import { EmbeddedPostgres } from './embedded-postgres';

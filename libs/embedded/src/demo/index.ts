@@ -1,3 +1,4 @@
+export { buildDemoPlan } from './demo-plan';
 export { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD } from './demo-catalogue';
 export {
   DEMO_SEED_CREDENTIAL_REQUESTS,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { MongoWireServer } from './mongo-wire-server';
+import { MongoWireServer } from '@coursehub/embedded';
 
 export interface TemporaryMongoDatabase {
   /** Connection string that selects the database. */

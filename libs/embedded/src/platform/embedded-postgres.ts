@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { findFreePorts } from '../net';
+import { findFreePorts } from '../net/free-ports';
 
 export interface EmbeddedPostgresOptions {
   /** Directory that keeps the database across restarts; omit for an in-memory database. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePorts, isPortFree } from '../net';
+import { findFreePorts, isPortFree } from '@coursehub/embedded';
 import { NodeAppProcess } from './node-app-process';
 
 /**

@@ -1,2 +1,0 @@
-export * from './mongo-wire-server';
-export * from './temporary-mongo-database';

@@ -1,2 +1,0 @@
-export * from './tcp-proxy';
-export * from './free-ports';

@@ -1,2 +1,0 @@
-export * from './test-database';
-export * from './ensure-database';

@@ -1,2 +1,0 @@
-export * from './api-call';
-export * from './eventually';

@@ -1,0 +1,9 @@
+// What only tests, benches and development scripts use; never imported by product code.
+export * from './api-call';
+export * from './auth';
+export * from './eventually';
+export * from './kafka';
+export * from './mongo/temporary-mongo-database';
+export * from './net/tcp-proxy';
+export * from './postgres/test-database';
+export * from './split';
