@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ClsModule } from 'nestjs-cls';
 import { z } from 'zod';
 import { AccessTokenVerificationModule } from './auth';
 import { parseEnv } from './config';
@@ -25,6 +26,9 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, ignoreEnvVars: true, load: [loadEnv] }),
+        // Async context for feature database transactions (FeatureTransactions); each feature
+        // database registers its transactional plugin on it.
+        ClsModule.forRoot({ global: true }),
         LoggingModule,
         HealthModule,
         MetricsModule,

@@ -6,5 +6,6 @@ export * from './core.module';
 export * from './database';
 export * from './errors';
 export * from './health';
+export * from './http';
 export * from './logging';
 export * from './metrics';

@@ -1,6 +1,7 @@
 export * from './consumer/decorators';
 export * from './consumer/event-consumer.interceptor';
 export * from './consumer/idempotent-consumer';
+export * from './feature';
 export * from './message-bus';
 export * from './messaging.constants';
 export * from './messaging.env';
@@ -13,10 +14,3 @@ export * from './outbox/outbox-relay';
 export * from './outbox/outbox-relay.module';
 export * from './transport/in-process.transport';
 export * from './transport/kafka-options';
-
-import { CreateMessagingTables1763700000000 } from './outbox/create-messaging-tables.migration';
-import { OutboxMessageEntity, ProcessedEventEntity } from './outbox/outbox-message.entity';
-
-/** Add to a feature's FeatureDatabaseModule: the outbox and processed-events tables. */
-export const messagingEntities = [OutboxMessageEntity, ProcessedEventEntity];
-export const messagingMigrations = [CreateMessagingTables1763700000000];

@@ -10,4 +10,6 @@ export interface MessagingOptions {
   transport: TransportKind;
   /** Topics of request/reply contracts this process sends (Kafka subscribes to their replies). */
   requestTopics?: string[];
+  /** False when no feature of the process handles events or requests: no consumer is attached. */
+  consumesMessages?: boolean;
 }

@@ -7,7 +7,6 @@ import { KafkaReadiness } from './health/kafka-readiness';
 import { MessageBus } from './message-bus';
 import { MESSAGING_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging.constants';
 import { KafkaEnv } from './messaging.env';
-import { Outbox } from './outbox/outbox';
 import { InProcessClient, InProcessServer } from './transport/in-process.transport';
 import { KafkaConnection, kafkaConnectionFromEnv, kafkaTransportOptions } from './transport/kafka-options';
 
@@ -56,11 +55,10 @@ export class MessagingModule {
             ]
           : [{ provide: MESSAGING_CLIENT, useFactory: (): ClientProxy => new InProcessClient() }]),
         MessageBus,
-        Outbox,
         EventConsumerInterceptor,
         RequestAnswerInterceptor,
       ],
-      exports: [MessageBus, Outbox, MESSAGING_OPTIONS, EventConsumerInterceptor, RequestAnswerInterceptor],
+      exports: [MessageBus, MESSAGING_OPTIONS, EventConsumerInterceptor, RequestAnswerInterceptor],
     };
   }
 }
@@ -68,6 +66,8 @@ export class MessagingModule {
 /** Attaches the consumer side of the chosen transport to a hybrid HTTP app; then `startAllMicroservices()`. */
 export function connectMessaging(app: INestApplication): void {
   const options = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  // A process whose features only publish and request (order) needs no consumer.
+  if (options.consumesMessages === false) return;
   if (options.transport === 'kafka') {
     app.connectMicroservice(kafkaTransportOptions(app.get(KafkaConnection)), { inheritAppConfig: true });
   } else {

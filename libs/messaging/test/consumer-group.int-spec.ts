@@ -1,18 +1,15 @@
 import { createEnvelope, defineEvent, EventEnvelope } from '@coursehub/contracts';
+import { createHttpApp, FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
 import {
-  CoreModule,
-  coreEnvSchema,
-  createHttpApp,
-  DatabaseConnectionsModule,
-  databaseEnvSchema,
-  FeatureDatabaseModule,
-  jwtVerifierEnvSchema,
-} from '@coursehub/core';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
-import { Controller, Inject, Module } from '@nestjs/common';
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
+import { Controller, Inject } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { getDataSourceToken, InjectDataSource } from '@nestjs/typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +19,10 @@ import { z } from 'zod';
 import {
   connectMessaging,
   ConsumeEvent,
-  kafkaEnvSchema,
-  messagingEntities,
-  messagingMigrations,
-  MessagingModule,
-  runOnce,
+  createRootModule,
+  defineFeature,
+  FeatureModule,
+  ProcessedEvents,
 } from '../src';
 import { eventually } from './ledger-test-app';
 
@@ -55,7 +51,8 @@ const REPLICA_NAME = Symbol('REPLICA_NAME');
 @Controller()
 class WorkHandlers {
   constructor(
-    @InjectDataSource('work') private readonly dataSource: DataSource,
+    @InjectFeatureTransactions('work') private readonly transactions: FeatureTransactions,
+    private readonly processedEvents: ProcessedEvents,
     @Inject(REPLICA_NAME) private readonly replica: string,
   ) {}
 
@@ -64,38 +61,33 @@ class WorkHandlers {
     @Payload() envelope: EventEnvelope<z.infer<typeof workItemDone.schema>>,
     @Ctx() context: KafkaContext,
   ): Promise<void> {
-    await runOnce(this.dataSource, 'work', envelope, async (manager) => {
-      await manager.query('INSERT INTO work_effects (event_id, replica, partition) VALUES ($1, $2, $3)', [
-        envelope.id,
-        this.replica,
-        context.getPartition(),
-      ]);
+    await this.processedEvents.runOnce('work', envelope, async () => {
+      await this.transactions.tx.query(
+        'INSERT INTO work_effects (event_id, replica, partition) VALUES ($1, $2, $3)',
+        [envelope.id, this.replica, context.getPartition()],
+      );
+    });
+  }
+}
+
+class WorkModule {
+  static register(replica: string): FeatureModule {
+    return defineFeature(WorkModule, {
+      name: 'work',
+      database: { entities: [], migrations: [CreateWorkEffects1763700000002] },
+      consumesMessages: true,
+      controllers: [WorkHandlers],
+      providers: [{ provide: REPLICA_NAME, useValue: replica }],
     });
   }
 }
 
 function workerModule(replica: string) {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema
-          .extend(databaseEnvSchema.shape)
-          .extend(jwtVerifierEnvSchema.shape)
-          .extend(kafkaEnvSchema.shape),
-      }),
-      DatabaseConnectionsModule.fromEnv(),
-      MessagingModule.forRoot({ serviceName: 'worker', transport: 'kafka' }),
-      FeatureDatabaseModule.register({
-        name: 'work',
-        entities: [...messagingEntities],
-        migrations: [...messagingMigrations, CreateWorkEffects1763700000002],
-      }),
-    ],
-    controllers: [WorkHandlers],
-    providers: [{ provide: REPLICA_NAME, useValue: replica }],
-  })
-  class WorkerModule {}
-  return WorkerModule;
+  return createRootModule({
+    service: 'worker',
+    transport: 'kafka',
+    features: [WorkModule.register(replica)],
+  });
 }
 
 interface Replica {

@@ -1,33 +1,22 @@
 import { deadLetterTopicOf, defineEvent, defineRequest, EventEnvelope } from '@coursehub/contracts';
-import {
-  CoreModule,
-  coreEnvSchema,
-  createHttpApp,
-  DatabaseConnectionsModule,
-  databaseEnvSchema,
-  FeatureDatabaseModule,
-  jwtVerifierEnvSchema,
-} from '@coursehub/core';
+import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
 import { TestTokenIssuer, eventually } from '@coursehub/testing';
-import { Body, Controller, Logger, Module, Post } from '@nestjs/common';
+import { Body, Controller, Logger, Post } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
+import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { z } from 'zod';
 import {
   AnswerRequest,
-  connectMessaging,
   ConsumeEvent,
-  kafkaEnvSchema,
-  messagingEntities,
-  messagingMigrations,
-  MessagingModule,
+  createRootModule,
+  defineFeature,
+  FeatureModule,
   Outbox,
-  OutboxRelayModule,
-  runOnce,
+  ProcessedEvents,
+  startApp,
   TransportKind,
 } from '../src';
 
@@ -72,15 +61,15 @@ export const handlerCalls: string[] = [];
 @Controller('notes')
 class NotesController {
   constructor(
-    @InjectDataSource('ledger') private readonly dataSource: DataSource,
+    @InjectFeatureTransactions('ledger') private readonly transactions: FeatureTransactions,
     private readonly outbox: Outbox,
   ) {}
 
   @Post()
   async add(@Body() body: AddNoteDto): Promise<{ noteId: string }> {
     const noteId = randomUUID();
-    await this.dataSource.transaction((manager) =>
-      this.outbox.add(manager, noteAdded, { noteId, text: body.text }, { key: noteId }),
+    await this.transactions.withTransaction(() =>
+      this.outbox.add(noteAdded, { noteId, text: body.text }, { key: noteId }),
     );
     return { noteId };
   }
@@ -90,14 +79,17 @@ class NotesController {
 class NoteHandlers {
   private readonly logger = new Logger('NoteHandlers');
 
-  constructor(@InjectDataSource('ledger') private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectFeatureTransactions('ledger') private readonly transactions: FeatureTransactions,
+    private readonly processedEvents: ProcessedEvents,
+  ) {}
 
   @ConsumeEvent(noteAdded)
   async apply(@Payload() envelope: EventEnvelope<z.infer<typeof noteAdded.schema>>): Promise<void> {
     handlerCalls.push(envelope.data.text);
     if (envelope.data.text.startsWith('poison')) throw new Error(`cannot apply ${envelope.data.text}`);
-    await runOnce(this.dataSource, 'ledger', envelope, async (manager) => {
-      await manager.insert(AppliedNote, { eventId: envelope.id, text: envelope.data.text });
+    await this.processedEvents.runOnce('ledger', envelope, async () => {
+      await this.transactions.tx.insert(AppliedNote, { eventId: envelope.id, text: envelope.data.text });
     });
     this.logger.log({ noteId: envelope.data.noteId }, 'note applied');
   }
@@ -113,49 +105,36 @@ class NoteHandlers {
   }
 }
 
-export function ledgerModule(transport: TransportKind) {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema
-          .extend(databaseEnvSchema.shape)
-          .extend(jwtVerifierEnvSchema.shape)
-          .extend(kafkaEnvSchema.shape),
-      }),
-      DatabaseConnectionsModule.fromEnv(),
-      MessagingModule.forRoot({
-        serviceName: 'ledger',
-        transport,
-        requestTopics: [echo.topic, nobodyHome.topic],
-      }),
-      FeatureDatabaseModule.register({
-        name: 'ledger',
-        entities: [AppliedNote, ...messagingEntities],
-        migrations: [...messagingMigrations, CreateAppliedNotes1763700000001],
-      }),
-      OutboxRelayModule.forDataSource('ledger'),
-    ],
-    controllers: [NotesController, NoteHandlers],
-  })
-  class LedgerTestModule {}
-  return LedgerTestModule;
+/** A feature of its own, declared like the product features. */
+class LedgerModule {
+  static register(): FeatureModule {
+    return defineFeature(LedgerModule, {
+      name: 'ledger',
+      database: { entities: [AppliedNote], migrations: [CreateAppliedNotes1763700000001] },
+      requestTopics: [echo.topic, nobodyHome.topic],
+      consumesMessages: true,
+      controllers: [NotesController, NoteHandlers],
+    });
+  }
 }
 
 export async function startLedgerApp(
   transport: TransportKind,
   env: Record<string, string>,
 ): Promise<{ app: NestFastifyApplication; url: string }> {
-  Object.assign(process.env, {
-    LOG_LEVEL: 'info',
-    JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
-    OUTBOX_POLL_MS: '50',
-    MESSAGING_RETRY_BASE_MS: '20',
-    MESSAGING_MAX_ATTEMPTS: '3',
-    ...env,
+  const root = createRootModule({
+    service: 'ledger',
+    transport,
+    features: [LedgerModule.register()],
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
+      OUTBOX_POLL_MS: '50',
+      MESSAGING_RETRY_BASE_MS: '20',
+      MESSAGING_MAX_ATTEMPTS: '3',
+      ...env,
+    },
   });
-  const app = await createHttpApp(ledgerModule(transport), { title: 'ledger' });
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+  return startApp(root, { title: 'ledger', listenOn: { port: 0, host: '127.0.0.1' } });
 }

@@ -124,12 +124,18 @@ export async function createHttpApp(
 }
 
 /** Starts listening and arms a hard deadline for the graceful shutdown Nest performs on SIGTERM. */
-export async function listen(app: NestFastifyApplication): Promise<string> {
+export async function listen(
+  app: NestFastifyApplication,
+  listenOn?: { port: number; host: string },
+): Promise<string> {
   const config = app.get<ConfigService<CoreEnv, true>>(ConfigService);
   const deadline = config.get('SHUTDOWN_TIMEOUT_MS', { infer: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), deadline).unref());
   }
-  await app.listen(config.get('PORT', { infer: true }), config.get('HOST', { infer: true }));
+  await app.listen(
+    listenOn?.port ?? config.get('PORT', { infer: true }),
+    listenOn?.host ?? config.get('HOST', { infer: true }),
+  );
   return app.getUrl();
 }

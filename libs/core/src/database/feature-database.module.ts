@@ -1,11 +1,15 @@
-import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { DynamicModule, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, MixedList, EntitySchema } from 'typeorm';
+import { ClsModule } from 'nestjs-cls';
+import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { ReadinessRegistry } from '../health';
 import { DATABASE_CONNECTIONS, DatabaseConnections } from './database-connections';
+import { runMigrationsExclusively } from './migrations';
 
 export interface FeatureDatabaseOptions {
-  /** The feature that owns the database; also the TypeORM data source name. */
+  /** The feature that owns the database; also the TypeORM data source and transaction host name. */
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
@@ -15,12 +19,14 @@ export interface FeatureDatabaseOptions {
 
 /**
  * A feature's own PostgreSQL database: a named TypeORM data source whose checked-in migrations
- * run at start (never `synchronize`), with its ping registered as a readiness probe.
+ * run at start under an advisory lock (never `synchronize`), its transactions through nestjs-cls
+ * (see FeatureTransactions), and its ping registered as a readiness probe.
  */
 @Module({})
 export class FeatureDatabaseModule {
   static register(options: FeatureDatabaseOptions): DynamicModule {
     const dataSourceToken = getDataSourceToken(options.name);
+    const logger = new Logger(`Database:${options.name}`);
 
     class FeatureDatabaseReadiness implements OnModuleInit {
       constructor(
@@ -48,8 +54,6 @@ export class FeatureDatabaseModule {
               url: settings.url,
               entities: options.entities,
               migrations: options.migrations,
-              migrationsRun: true,
-              migrationsTransactionMode: 'each' as const,
               synchronize: false,
               // Let the app start while the database is briefly away; readiness reports it.
               retryAttempts: 10,
@@ -62,7 +66,24 @@ export class FeatureDatabaseModule {
               },
             };
           },
+          dataSourceFactory: async (dataSourceOptions?: DataSourceOptions) => {
+            const dataSource = await new DataSource(dataSourceOptions!).initialize();
+            try {
+              const ran = await runMigrationsExclusively(dataSource, options.name);
+              if (ran.length > 0) logger.log(`Migrations run: ${ran.join(', ')}`);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
         }),
+        ClsModule.registerPlugins([
+          new ClsPluginTransactional({
+            connectionName: options.name,
+            adapter: new TransactionalAdapterTypeOrm({ dataSourceToken }),
+          }),
+        ]),
       ],
       providers: [FeatureDatabaseReadiness],
       exports: [TypeOrmModule],

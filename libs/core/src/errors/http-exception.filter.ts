@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DOMAIN_ERROR_STATUS, DomainError, retryAfterOf } from './domain-errors';
 import { errorBody } from './error-body';
 import { RequestValidationException } from './validation';
 
@@ -12,8 +13,10 @@ function messageOf(exception: HttpException): string {
 }
 
 /**
- * Renders every error as `{ statusCode, error, message, requestId }`. Anything that is not an
- * HttpException is a bug or an outage: the client gets a generic 500, the log gets the details.
+ * Renders every error as `{ statusCode, error, message, requestId }`: the one place where domain
+ * errors become HTTP statuses (and `Retry-After` when the error carries one). Anything that is
+ * neither a DomainError nor an HttpException is a bug or an outage: the client gets a generic 500,
+ * the log gets the details.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
@@ -25,6 +28,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const requestId = String(request.id);
+
+    if (exception instanceof DomainError) {
+      const status = DOMAIN_ERROR_STATUS[exception.kind];
+      const retryAfter = retryAfterOf(exception);
+      if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+      if (status >= 500) this.logger.warn({ err: exception, requestId }, exception.message);
+      void reply.status(status).send(errorBody(status, exception.message, requestId));
+      return;
+    }
 
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -1,29 +1,32 @@
 import { createEnvelope, EventContract, EventData, EventEnvelope } from '@coursehub/contracts';
-import { currentCorrelationId } from '@coursehub/core';
-import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
+import { currentCorrelationId, FeatureTransactions } from '@coursehub/core';
 import { OutboxMessageEntity } from './outbox-message.entity';
 
 /**
- * Writes events in the caller's transaction: the event exists if and only if the change it
- * announces was committed. The relay publishes it afterwards.
+ * Writes events in the current transaction of one feature database: the event exists if and only
+ * if the change it announces was committed. The relay publishes it afterwards. Each feature with a
+ * database gets its own Outbox (see defineFeature); call `add` inside `transactions.withTransaction`.
  */
-@Injectable()
 export class Outbox {
-  constructor(@Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions) {}
+  constructor(
+    private readonly producer: string,
+    private readonly transactions: FeatureTransactions,
+  ) {}
 
   async add<Contract extends EventContract>(
-    manager: EntityManager,
     contract: Contract,
     data: EventData<Contract>,
-    options: { key: string; producer?: string },
+    options: { key: string },
   ): Promise<EventEnvelope<EventData<Contract>>> {
+    if (!this.transactions.isTransactionActive()) {
+      // Outside a transaction the event could be stored without its change, or the reverse.
+      throw new Error(`Outbox.add(${contract.type}) must run inside a transaction of its feature database`);
+    }
     const envelope = createEnvelope(contract, data, {
-      producer: options.producer ?? this.options.serviceName,
+      producer: this.producer,
       correlationId: currentCorrelationId(),
     });
-    await manager
+    await this.transactions.tx
       .createQueryBuilder()
       .insert()
       .into(OutboxMessageEntity)

@@ -1,0 +1,29 @@
+import { createHash } from 'node:crypto';
+import { DataSource, MigrationExecutor } from 'typeorm';
+
+/** A 64-bit advisory lock key from a name (PostgreSQL takes a bigint). */
+export function advisoryLockKey(name: string): string {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Runs pending migrations while holding a session-level advisory lock on the database: TypeORM has
+ * no migration lock of its own, so replicas starting together would otherwise run the same
+ * migration at once. The others wait, then find nothing pending. Returns the names run here.
+ */
+export async function runMigrationsExclusively(dataSource: DataSource, lockName: string): Promise<string[]> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  const key = advisoryLockKey(`coursehub:migrations:${lockName}`);
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    // On the lock's own connection: an embedded database may have a pool of one.
+    const executor = new MigrationExecutor(dataSource, runner);
+    executor.transaction = 'each';
+    const ran = await executor.executePendingMigrations();
+    return ran.map((migration) => migration.name);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await runner.release();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './create-root-module';
+export * from './define-feature';
+export * from './run-app';
