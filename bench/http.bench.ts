@@ -1,8 +1,8 @@
-import { createHttpApp, DatabaseConnectionSettings } from '@coursehub/core';
-import type { CourseFeatures } from '@coursehub/course';
+import { DatabaseConnectionSettings } from '@coursehub/core';
+import type { CourseFeatures } from '@coursehub/course/recommendations';
 import { MongoWireServer, SmtpSink } from '@coursehub/embedded';
 import { createTemporaryDatabase, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
-import { connectMessaging } from '@coursehub/messaging';
+import { startApp } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
@@ -43,19 +43,16 @@ interface Platform {
   origin: string;
 }
 
-async function startPlatform(databases: Record<string, DatabaseConnectionSettings>): Promise<Platform> {
-  const app = await createHttpApp(platformModule({ transport: 'in-process', databases }), {
+async function startPlatform(
+  databases: Record<string, DatabaseConnectionSettings>,
+  infrastructure: { mongoUrl: string; smtpUrl: string },
+): Promise<Platform> {
+  const root = platformModule({ transport: 'in-process', databases, ...infrastructure });
+  const { app, url } = await startApp(root, {
     title: 'CourseHub benchmark',
+    listenOn: { port: 0, host: '127.0.0.1' },
   });
-  try {
-    connectMessaging(app);
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    return { app, origin: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
-  } catch (error) {
-    await app.close();
-    throw error;
-  }
+  return { app, origin: url };
 }
 
 /** A request from the seeding and set-up steps, not measured. */
@@ -325,13 +322,11 @@ export const httpBenchmark: Benchmark = async (log) => {
     smtp = await SmtpSink.start();
     restoreEnv = withEnv({
       KAFKA_BROKERS: undefined,
-      MONGO_URL: `${mongo.url}coursehub_email`,
-      SMTP_URL: smtp.url,
       JWT_PRIVATE_KEY: issuer.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       AUTH_THROTTLE_LIMIT: '1000000',
     });
     const booted = performance.now();
-    platform = await startPlatform(settings);
+    platform = await startPlatform(settings, { mongoUrl: `${mongo.url}coursehub_email`, smtpUrl: smtp.url });
     log(`  platform started in ${((performance.now() - booted) / 1000).toFixed(1)} s`);
     return await measurePlatform(platform, issuer, log);
   } finally {

@@ -1,30 +1,26 @@
 import { defineEvent, EventEnvelope } from '@coursehub/contracts';
+import { createHttpApp, FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
 import {
-  CoreModule,
-  coreEnvSchema,
-  createHttpApp,
-  DatabaseConnectionsModule,
-  databaseEnvSchema,
-  FeatureDatabaseModule,
-  jwtVerifierEnvSchema,
-} from '@coursehub/core';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
 import {
   connectMessaging,
   ConsumeEvent,
-  kafkaEnvSchema,
-  messagingEntities,
-  messagingMigrations,
-  MessagingModule,
+  createRootModule,
+  defineFeature,
+  FeatureModule,
   Outbox,
-  OutboxRelayModule,
-  runOnce,
+  ProcessedEvents,
   TransportKind,
 } from '@coursehub/messaging';
-import { Controller, Module } from '@nestjs/common';
+import { getTransactionHostToken } from '@nestjs-cls/transactional';
+import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { getDataSourceToken, InjectDataSource } from '@nestjs/typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
@@ -72,38 +68,32 @@ class CreateAppliedTicks1764900000000 implements MigrationInterface {
 
 @Controller()
 class TickConsumer {
-  constructor(@InjectDataSource(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectFeatureTransactions(DATA_SOURCE) private readonly transactions: FeatureTransactions,
+    private readonly processedEvents: ProcessedEvents,
+  ) {}
 
   @ConsumeEvent(tickRecorded)
   async apply(@Payload() envelope: EventEnvelope<TickData>): Promise<void> {
-    await runOnce(this.dataSource, 'outbox-bench', envelope, async (manager) => {
-      await manager.insert(AppliedTick, { eventId: envelope.id, n: envelope.data.n });
+    await this.processedEvents.runOnce('outbox-bench', envelope, async () => {
+      await this.transactions.tx.insert(AppliedTick, { eventId: envelope.id, n: envelope.data.n });
+    });
+  }
+}
+
+class OutboxBenchModule {
+  static register(): FeatureModule {
+    return defineFeature(OutboxBenchModule, {
+      name: DATA_SOURCE,
+      database: { entities: [AppliedTick], migrations: [CreateAppliedTicks1764900000000] },
+      consumesMessages: true,
+      controllers: [TickConsumer],
     });
   }
 }
 
 function benchModule(transport: TransportKind) {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema
-          .extend(databaseEnvSchema.shape)
-          .extend(jwtVerifierEnvSchema.shape)
-          .extend(kafkaEnvSchema.shape),
-      }),
-      DatabaseConnectionsModule.fromEnv(),
-      MessagingModule.forRoot({ serviceName: 'outbox-bench', transport }),
-      FeatureDatabaseModule.register({
-        name: DATA_SOURCE,
-        entities: [AppliedTick, ...messagingEntities],
-        migrations: [...messagingMigrations, CreateAppliedTicks1764900000000],
-      }),
-      OutboxRelayModule.forDataSource(DATA_SOURCE),
-    ],
-    controllers: [TickConsumer],
-  })
-  class OutboxBenchModule {}
-  return OutboxBenchModule;
+  return createRootModule({ service: 'outbox-bench', transport, features: [OutboxBenchModule.register()] });
 }
 
 class OutboxBenchApp {
@@ -112,6 +102,7 @@ class OutboxBenchApp {
   private constructor(
     readonly app: NestFastifyApplication,
     private readonly dataSource: DataSource,
+    private readonly transactions: FeatureTransactions,
     private readonly outbox: Outbox,
   ) {}
 
@@ -121,7 +112,12 @@ class OutboxBenchApp {
       connectMessaging(app);
       await app.startAllMicroservices();
       await app.init();
-      return new OutboxBenchApp(app, app.get(getDataSourceToken(DATA_SOURCE)), app.get(Outbox));
+      return new OutboxBenchApp(
+        app,
+        app.get(getDataSourceToken(DATA_SOURCE)),
+        app.get(getTransactionHostToken(DATA_SOURCE)),
+        app.get(Outbox),
+      );
     } catch (error) {
       await app.close();
       throw error;
@@ -130,10 +126,10 @@ class OutboxBenchApp {
 
   /** Commits `count` events in one transaction, as a busy producer's requests would over time. */
   async write(count: number): Promise<number> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.withTransaction(async () => {
       for (let i = 0; i < count; i++) {
         const tickId = randomUUID();
-        await this.outbox.add(manager, tickRecorded, { tickId, n: this.written + i }, { key: tickId });
+        await this.outbox.add(tickRecorded, { tickId, n: this.written + i }, { key: tickId });
       }
     });
     this.written += count;

@@ -1,4 +1,4 @@
-import { RecommendationModel } from '@coursehub/course';
+import { RecommendationModel } from '@coursehub/course/recommendations';
 import { performance } from 'node:perf_hooks';
 import { Benchmark, Figure, latencyFigures } from './support/figures';
 import { SeededRandom } from './support/random';

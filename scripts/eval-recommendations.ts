@@ -18,7 +18,7 @@ import {
   Recommendation,
   RecommendationModel,
   RecommendationStrategy,
-} from '@coursehub/course';
+} from '@coursehub/course/recommendations';
 import { SeededRandom } from '@coursehub/embedded';
 
 const K = 10;

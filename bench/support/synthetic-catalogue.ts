@@ -1,4 +1,4 @@
-import type { CourseFeatures, CourseStatus, Enrolment } from '@coursehub/course';
+import type { CourseFeatures, CourseStatus, Enrolment } from '@coursehub/course/recommendations';
 import { cumulativeWeights, SeededRandom, zipfWeights } from './random';
 
 /*

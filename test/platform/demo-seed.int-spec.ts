@@ -1,5 +1,4 @@
-import { createHttpApp } from '@coursehub/core';
-import { connectMessaging } from '@coursehub/messaging';
+import { startApp } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,9 +87,8 @@ describe('seedDemoData against the platform (every feature in one process)', () 
       databases[feature] = await createTemporaryDatabase(`demo_seed_${feature}`);
     mongo = await MongoWireServer.start();
     smtp = await SmtpSink.start();
-    Object.assign(process.env, {
-      MONGO_URL: `${mongo.url}coursehub_email`,
-      SMTP_URL: smtp.url,
+    const env = {
+      ...process.env,
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
       ADMIN_EMAIL: ADMIN.email,
@@ -99,17 +97,21 @@ describe('seedDemoData against the platform (every feature in one process)', () 
       AUTH_THROTTLE_LIMIT: String(DEMO_SEED_CREDENTIAL_REQUESTS + TEST_CREDENTIAL_REQUESTS),
       OUTBOX_POLL_MS: '50',
       MESSAGING_RETRY_BASE_MS: '20',
-    });
+    };
     const connections = Object.fromEntries(
       FEATURES.map((feature) => [feature, { url: databases[feature].url, poolSize: 5, timeoutMs: 5_000 }]),
     );
-    app = await createHttpApp(platformModule({ transport: 'in-process', databases: connections }), {
-      title: 'demo seed test',
+    const root = platformModule({
+      transport: 'in-process',
+      databases: connections,
+      mongoUrl: `${mongo.url}coursehub_email`,
+      smtpUrl: smtp.url,
+      env,
     });
-    connectMessaging(app);
-    await app.startAllMicroservices();
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    ({ app, url } = await startApp(root, {
+      title: 'demo seed test',
+      listenOn: { port: 0, host: '127.0.0.1' },
+    }));
   });
 
   afterAll(async () => {
@@ -166,7 +168,7 @@ describe('seedDemoData against the platform (every feature in one process)', () 
     );
     const student = plan.students[4];
     const token = await loginAs(url, student.email, DEMO_PASSWORD);
-    const orders = await get<Page<{ courseId: string }>>(url, '/orders?pageSize=100', token);
+    const orders = await get<Page<{ courseId: string }>>(url, '/orders?limit=100', token);
     const owned = new Set(orders.items.map((order) => order.courseId));
     expect(owned.size).toBe(student.courseSlugs.length);
 

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@coursehub/core';
-import { AuthServiceModule } from './auth-service.module';
+import { AuthModule } from '@coursehub/auth';
+import { createRootModule, runMain, startApp } from '@coursehub/messaging';
 
-async function bootstrap(): Promise<void> {
-  const app = await createHttpApp(AuthServiceModule, { title: 'CourseHub auth service' });
-  await listen(app);
-}
-
-void bootstrap();
+/** The auth microservice: one feature on its own infrastructure, Kafka between services. */
+runMain(() =>
+  startApp(createRootModule({ service: 'auth', transport: 'kafka', features: [AuthModule.register()] }), {
+    title: 'CourseHub auth service',
+  }),
+);

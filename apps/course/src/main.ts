@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@coursehub/core';
-import { connectMessaging } from '@coursehub/messaging';
-import { CourseServiceModule } from './course-service.module';
+import { CourseModule } from '@coursehub/course';
+import { createRootModule, runMain, startApp } from '@coursehub/messaging';
 
-async function bootstrap(): Promise<void> {
-  const app = await createHttpApp(CourseServiceModule, { title: 'CourseHub course service' });
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  await listen(app);
-}
-
-void bootstrap();
+/** The course microservice: one feature on its own infrastructure, Kafka between services. */
+runMain(() =>
+  startApp(createRootModule({ service: 'course', transport: 'kafka', features: [CourseModule.register()] }), {
+    title: 'CourseHub course service',
+  }),
+);

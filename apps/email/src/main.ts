@@ -1,13 +1,10 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@coursehub/core';
-import { connectMessaging } from '@coursehub/messaging';
-import { EmailServiceModule } from './email-service.module';
+import { EmailModule } from '@coursehub/email';
+import { createRootModule, runMain, startApp } from '@coursehub/messaging';
 
-async function bootstrap(): Promise<void> {
-  const app = await createHttpApp(EmailServiceModule, { title: 'CourseHub e-mail service' });
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  await listen(app);
-}
-
-void bootstrap();
+/** The email microservice: one feature on its own infrastructure, Kafka between services. */
+runMain(() =>
+  startApp(createRootModule({ service: 'email', transport: 'kafka', features: [EmailModule.register()] }), {
+    title: 'CourseHub e-mail service',
+  }),
+);

@@ -1,12 +1,10 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@coursehub/core';
-import { OrderServiceModule } from './order-service.module';
+import { OrderModule } from '@coursehub/order';
+import { createRootModule, runMain, startApp } from '@coursehub/messaging';
 
-// The order service consumes no events (it only requests `course.get` and publishes through its
-// outbox), so it attaches no Kafka consumer microservice.
-async function bootstrap(): Promise<void> {
-  const app = await createHttpApp(OrderServiceModule, { title: 'CourseHub order service' });
-  await listen(app);
-}
-
-void bootstrap();
+/** The order microservice: one feature on its own infrastructure, Kafka between services. */
+runMain(() =>
+  startApp(createRootModule({ service: 'order', transport: 'kafka', features: [OrderModule.register()] }), {
+    title: 'CourseHub order service',
+  }),
+);

@@ -1,26 +1,31 @@
 import 'reflect-metadata';
-import { createHttpApp, listen } from '@coursehub/core';
-import { DEMO_PASSWORD, preparePlatformEnvironment, printBanner, seedDemoData, startPlatformInfrastructure } from '@coursehub/embedded';
+import {
+  DEMO_PASSWORD,
+  preparePlatformEnvironment,
+  printBanner,
+  seedDemoData,
+  startPlatformInfrastructure,
+} from '@coursehub/embedded';
+import { runMain, startApp } from '@coursehub/messaging';
 import { Logger } from '@nestjs/common';
-import { connectMessaging } from '@coursehub/messaging';
-import { platformModule } from './platform.module';
+import { PLATFORM_DATABASE_FEATURES, platformModule } from './platform.module';
 
 /** Every feature in one process on embedded infrastructure; each part switches to the real thing when configured. */
-async function bootstrap(): Promise<void> {
-  const { dataDir, admin, seedDemo } = preparePlatformEnvironment(process.env);
+async function startPlatform(): Promise<void> {
+  const { dataDir, admin, seedDemo, env } = preparePlatformEnvironment(process.env);
   const infrastructure = await startPlatformInfrastructure({
-    databaseFeatures: ['auth', 'course', 'order'],
+    databaseFeatures: PLATFORM_DATABASE_FEATURES,
     dataDir,
+    env,
   });
-  // The e-mail feature reads these like any other configuration.
-  process.env.MONGO_URL = infrastructure.mongoUrl;
-  process.env.SMTP_URL = infrastructure.smtpUrl;
-
-  const app = await createHttpApp(
+  const { url } = await startApp(
     platformModule({
-      transport: process.env.KAFKA_BROKERS ? 'kafka' : 'in-process',
+      transport: env.KAFKA_BROKERS ? 'kafka' : 'in-process',
       databases: infrastructure.databases,
+      mongoUrl: infrastructure.mongoUrl,
+      smtpUrl: infrastructure.smtpUrl,
       mailbox: infrastructure.mailbox,
+      env,
     }),
     {
       title: 'CourseHub',
@@ -29,11 +34,9 @@ async function bootstrap(): Promise<void> {
       afterClose: () => infrastructure.stop(),
     },
   );
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  const url = (await listen(app)).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  const baseUrl = url.replace('127.0.0.1', 'localhost').replace('0.0.0.0', 'localhost');
   printBanner({
-    url,
+    url: baseUrl,
     dataDir,
     admin,
     infrastructure: infrastructure.describe(),
@@ -42,7 +45,7 @@ async function bootstrap(): Promise<void> {
   if (seedDemo) {
     // In the background: the platform serves while the demo data (about half a minute) goes in.
     const logger = new Logger('DemoData');
-    seedDemoData({ baseUrl: url, admin, log: (line) => logger.log(line) }).then(
+    seedDemoData({ baseUrl, admin, log: (line) => logger.log(line) }).then(
       (summary) =>
         logger.log(
           summary.skipped
@@ -55,4 +58,4 @@ async function bootstrap(): Promise<void> {
   }
 }
 
-void bootstrap();
+runMain(startPlatform);

@@ -1,57 +1,44 @@
-import { AuthModule, authEnvSchema } from '@coursehub/auth';
-import { courseGet } from '@coursehub/contracts';
-import {
-  CoreModule,
-  coreEnvSchema,
-  DatabaseConnectionSettings,
-  DatabaseConnectionsModule,
-  jwtVerifierEnvSchema,
-} from '@coursehub/core';
-import { courseEnvSchema, CourseModule } from '@coursehub/course';
+import { AuthModule } from '@coursehub/auth';
+import { DatabaseConnectionSettings } from '@coursehub/core';
+import { CourseModule } from '@coursehub/course';
 import { DevMailboxModule, SmtpSink } from '@coursehub/embedded';
-import { emailEnvSchema, EmailModule } from '@coursehub/email';
-import { kafkaEnvSchema, MessagingModule, TransportKind } from '@coursehub/messaging';
-import { orderEnvSchema, OrderModule } from '@coursehub/order';
-import { Module, Type } from '@nestjs/common';
+import { EmailModule } from '@coursehub/email';
+import { createRootModule, TransportKind } from '@coursehub/messaging';
+import { OrderModule } from '@coursehub/order';
+import { Type } from '@nestjs/common';
 
-export const platformEnvSchema = coreEnvSchema
-  .extend(jwtVerifierEnvSchema.shape)
-  .extend(kafkaEnvSchema.shape)
-  .extend(authEnvSchema.shape)
-  .extend(courseEnvSchema.shape)
-  .extend(orderEnvSchema.shape)
-  .extend(emailEnvSchema.shape);
+/** The features that own a PostgreSQL database (one each, as in the split deployment). */
+export const PLATFORM_DATABASE_FEATURES = ['auth', 'course', 'order'];
 
 export interface PlatformModuleOptions {
   /** In-process by default; Kafka when KAFKA_BROKERS is set. */
   transport: TransportKind;
-  /** Where each feature's PostgreSQL data lives (one database per feature, as when split). */
+  /** Where each feature's PostgreSQL data lives. */
   databases: Record<string, DatabaseConnectionSettings>;
+  mongoUrl: string;
+  smtpUrl: string;
   /** The embedded SMTP sink, whose e-mails `/dev/mailbox` shows; absent with a real SMTP_URL. */
   mailbox?: SmtpSink;
+  /** The environment to validate (process.env by default). */
+  env?: Record<string, string | undefined>;
 }
 
 /**
- * The modular monolith: the four feature modules of the split deployment, unchanged, in one
- * process. Only this root differs: one transport for all, and infrastructure handed in by main.ts.
+ * The modular monolith: the four features of the split deployment, unchanged, in one process on
+ * one transport, with the infrastructure main.ts started handed in as options.
  */
-export function platformModule(options: PlatformModuleOptions): Type<unknown> {
-  @Module({
-    imports: [
-      CoreModule.forRoot({ envSchema: platformEnvSchema }),
-      DatabaseConnectionsModule.fromMap(options.databases),
-      MessagingModule.forRoot({
-        serviceName: 'platform',
-        transport: options.transport,
-        requestTopics: [courseGet.topic],
-      }),
-      AuthModule,
-      CourseModule,
-      OrderModule,
-      EmailModule,
-      ...(options.mailbox ? [DevMailboxModule.register(options.mailbox)] : []),
+export function platformModule(options: PlatformModuleOptions): Type {
+  return createRootModule({
+    service: 'platform',
+    transport: options.transport,
+    databases: options.databases,
+    env: options.env,
+    features: [
+      AuthModule.register(),
+      CourseModule.register(),
+      OrderModule.register(),
+      EmailModule.register({ mongoUrl: options.mongoUrl, smtpUrl: options.smtpUrl }),
     ],
-  })
-  class PlatformModule {}
-  return PlatformModule;
+    imports: options.mailbox ? [DevMailboxModule.register(options.mailbox)] : [],
+  });
 }

@@ -1,2 +1,5 @@
-/** Name of the auth feature's own TypeORM data source. */
-export const AUTH_DATA_SOURCE = 'auth';
+/** The auth feature's name: also its database, TypeORM data source and transaction host. */
+export const AUTH_FEATURE = 'auth';
+
+/** One advisory lock for replicas that start together and would each seed the first admin. */
+export const ADMIN_SEEDING_LOCK = 'coursehub:auth:seed-admin';

@@ -1,59 +1,69 @@
-import { FeatureDatabaseModule, LOCAL_ACCESS_TOKEN_KEYS } from '@coursehub/core';
-import { messagingEntities, messagingMigrations, OutboxRelayModule } from '@coursehub/messaging';
+import { LOCAL_ACCESS_TOKEN_KEYS } from '@coursehub/core';
+import { defineFeature, FeatureModule } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { AUTH_DATA_SOURCE } from './auth.constants';
-import { AuthController } from './auth.controller';
-import { AuthEnv } from './auth.env';
-import { AuthService } from './auth.service';
-import { SigningKeysService } from './keys/signing-keys.service';
-import { CreateAuthTables1763800000000 } from './migrations/1763800000000-create-auth-tables';
-import { credentialsThrottlers, CredentialsThrottlerGuard } from './throttling/credentials-throttler';
-import { AccessTokenService } from './tokens/access-token.service';
-import { RefreshTokenEntity } from './tokens/refresh-token.entity';
-import { RefreshTokenService } from './tokens/refresh-token.service';
-import { AdminSeeder } from './users/admin-seeder';
-import { PasswordHasher } from './users/password-hasher';
-import { UserEntity } from './users/user.entity';
-import { UserRegistrationHook } from './users/user-registration.hook';
-import { UsersService } from './users/users.service';
-import { UsersController } from './users.controller';
+import { AUTH_FEATURE } from './auth.constants';
+import { AuthEnv, authEnvSchema } from './auth.env';
+import { CreateAuthTables1763800000000 } from './data/migrations/1763800000000-create-auth-tables';
+import { RefreshTokenEntity } from './data/refresh-token.entity';
+import { RefreshTokensRepository } from './data/refresh-tokens.repository';
+import { UserEntity } from './data/user.entity';
+import { UsersRepository } from './data/users.repository';
+import { accessTokenJwtOptions, AccessTokensService } from './domain/access-tokens.service';
+import { AdminSeeder } from './domain/admin-seeder.service';
+import { AuthService } from './domain/auth.service';
+import { PasswordHasher } from './domain/password-hasher.service';
+import { RefreshTokensService } from './domain/refresh-tokens.service';
+import { SigningKeysService } from './domain/signing-keys.service';
+import { UsersService } from './domain/users.service';
+import { AuthController } from './http/auth.controller';
+import { credentialsThrottlers, CredentialsThrottlerGuard } from './http/credentials-throttler.guard';
+import { UsersController } from './http/users.controller';
 
 /**
  * Accounts, credentials and tokens: the only issuer of access tokens on the platform. Publishes
- * `user.registered` through its outbox; the root must import `MessagingModule.forRoot(...)`.
+ * `user.registered` through its outbox. Exports LOCAL_ACCESS_TOKEN_KEYS so that a root running
+ * auth in-process verifies tokens with its keys, without fetching its own JWKS.
  */
-@Module({
-  imports: [
-    FeatureDatabaseModule.register({
-      name: AUTH_DATA_SOURCE,
-      entities: [UserEntity, RefreshTokenEntity, ...messagingEntities],
-      migrations: [...messagingMigrations, CreateAuthTables1763800000000],
-    }),
-    OutboxRelayModule.forDataSource(AUTH_DATA_SOURCE),
-    ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<AuthEnv, true>) =>
-        credentialsThrottlers(
-          config.get('AUTH_THROTTLE_LIMIT', { infer: true }),
-          config.get('AUTH_THROTTLE_WINDOW_MS', { infer: true }),
-        ),
-    }),
-  ],
-  controllers: [AuthController, UsersController],
-  providers: [
-    AuthService,
-    UsersService,
-    PasswordHasher,
-    SigningKeysService,
-    AccessTokenService,
-    RefreshTokenService,
-    AdminSeeder,
-    UserRegistrationHook,
-    CredentialsThrottlerGuard,
-    { provide: LOCAL_ACCESS_TOKEN_KEYS, useExisting: SigningKeysService },
-  ],
-  exports: [LOCAL_ACCESS_TOKEN_KEYS],
-})
-export class AuthModule {}
+@Module({})
+export class AuthModule {
+  static register(): FeatureModule {
+    return defineFeature(AuthModule, {
+      name: AUTH_FEATURE,
+      envSchema: authEnvSchema,
+      database: {
+        entities: [UserEntity, RefreshTokenEntity],
+        migrations: [CreateAuthTables1763800000000],
+      },
+      consumesMessages: false,
+      imports: [
+        JwtModule.registerAsync({ inject: [ConfigService], useFactory: accessTokenJwtOptions }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<AuthEnv, true>) =>
+            credentialsThrottlers(
+              config.get('AUTH_THROTTLE_LIMIT', { infer: true }),
+              config.get('AUTH_THROTTLE_WINDOW_MS', { infer: true }),
+            ),
+        }),
+      ],
+      controllers: [AuthController, UsersController],
+      providers: [
+        UsersRepository,
+        RefreshTokensRepository,
+        AuthService,
+        UsersService,
+        PasswordHasher,
+        SigningKeysService,
+        AccessTokensService,
+        RefreshTokensService,
+        AdminSeeder,
+        CredentialsThrottlerGuard,
+        { provide: LOCAL_ACCESS_TOKEN_KEYS, useExisting: SigningKeysService },
+      ],
+      exports: [LOCAL_ACCESS_TOKEN_KEYS],
+    });
+  }
+}

@@ -1,4 +1,2 @@
-export * from './auth.constants';
-export * from './auth.env';
-export * from './auth.module';
-export * from './dto/auth.dto';
+// The public API of the auth feature: what a composition root needs, nothing more.
+export { AuthModule } from './auth.module';

@@ -1,10 +1,10 @@
-import { createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, TemporaryDatabase, apiCall as call } from '@coursehub/testing';
+import { createRootModule, startApp } from '@coursehub/messaging';
+import { apiCall as call, createTemporaryDatabase, TemporaryDatabase } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { authServiceModule } from '../../../apps/auth/src/auth-service.module';
+import { AuthModule } from '../src';
 
 export { call };
 
@@ -14,10 +14,12 @@ export interface AuthTestApp {
   app: NestFastifyApplication;
   url: string;
   database: TemporaryDatabase;
+  /** The app's DATA_DIR, where it keeps its generated signing key (`auth/jwt-private.pem`). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
-/** The real auth service on a fresh database of the local PostgreSQL server. */
+/** The auth feature, composed as its service root composes it, on a fresh database of the local PostgreSQL server. */
 export async function startAuthTestApp(
   env: Record<string, string> = {},
   options: { databaseProxyPort?: number } = {},
@@ -26,21 +28,26 @@ export async function startAuthTestApp(
   const databaseUrl = new URL(database.url);
   if (options.databaseProxyPort) databaseUrl.host = `127.0.0.1:${options.databaseProxyPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-auth-'));
-  Object.assign(process.env, {
-    DATABASE_URL: databaseUrl.toString(),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...env,
+  const root = createRootModule({
+    service: 'auth',
+    transport: 'in-process',
+    features: [AuthModule.register()],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl.toString(),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...env,
+    },
   });
-  const app = await createHttpApp(authServiceModule('in-process'), { title: 'auth test' });
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const { app, url } = await startApp(root, { title: 'auth test', listenOn: { port: 0, host: '127.0.0.1' } });
   return {
     app,
     url,
     database,
+    dataDir,
     close: async () => {
       await app.close();
       await database.drop();

@@ -206,9 +206,7 @@ describe('auth service', () => {
     });
 
     it('rejects an expired token signed with the real key', async () => {
-      const privateKey = createPrivateKey(
-        readFileSync(`${process.env.DATA_DIR}/auth/jwt-private.pem`, 'utf8'),
-      );
+      const privateKey = createPrivateKey(readFileSync(`${service.dataDir}/auth/jwt-private.pem`, 'utf8'));
       const { header, payload } = decode(valid);
       const now = Math.floor(Date.now() / 1000);
       const unsigned = `${base64url(header)}.${base64url({ ...payload, iat: now - 3600, exp: now - 60 })}`;
@@ -290,16 +288,39 @@ describe('auth service', () => {
     });
 
     it('lists, filters and pages users', async () => {
-      const all = await api('GET', '/users?pageSize=2', { token: adminToken });
-      expect(all.status).toBe(200);
-      expect(all.body.items).toHaveLength(2);
-      expect(all.body.total).toBeGreaterThanOrEqual(3);
+      const first = await api('GET', '/users?limit=2', { token: adminToken });
+      expect(first.status).toBe(200);
+      expect(first.body.items).toHaveLength(2);
+      expect(typeof first.body.nextCursor).toBe('string');
+      // Following the cursors walks every user once, newest first, and ends with a null cursor.
+      const seen: { id: string; createdAt: string }[] = [...first.body.items];
+      let cursor: string | null = first.body.nextCursor;
+      while (cursor) {
+        const next = await api('GET', `/users?limit=2&cursor=${encodeURIComponent(cursor)}`, {
+          token: adminToken,
+        });
+        expect(next.status).toBe(200);
+        expect(next.body.items.length).toBeGreaterThan(0);
+        seen.push(...next.body.items);
+        cursor = next.body.nextCursor;
+      }
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(seen.map((user) => user.id)).size).toBe(seen.length);
+      const times = seen.map((user) => Date.parse(user.createdAt));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      const everyone = await api('GET', '/users?limit=100', { token: adminToken });
+      expect(everyone.body.nextCursor).toBeNull();
+      expect(everyone.body.items.map((user: { id: string }) => user.id)).toEqual(seen.map((user) => user.id));
+
       const admins = await api('GET', '/users?role=admin', { token: adminToken });
       expect(admins.body.items.map((user: { email: string }) => user.email)).toEqual([ADMIN.email]);
       const byEmail = await api('GET', '/users?email=STUDENT@', { token: adminToken });
       expect(byEmail.body.items.map((user: { id: string }) => user.id)).toEqual([studentId]);
-      expect((await api('GET', '/users?pageSize=1000', { token: adminToken })).status).toBe(400);
+      expect((await api('GET', '/users?limit=1000', { token: adminToken })).status).toBe(400);
       expect((await api('GET', '/users?role=wizard', { token: adminToken })).status).toBe(400);
+      const altered = await api('GET', '/users?cursor=not-a-cursor', { token: adminToken });
+      expect(altered.status).toBe(400);
+      expect(altered.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     });
 
     it('gets one user and changes roles', async () => {

@@ -67,6 +67,27 @@ describe('the HTTP app every service is built on', () => {
     expect(JSON.stringify(body)).not.toContain('secret SQL');
   });
 
+  it('maps domain errors to their status in the one error shape, with Retry-After when they carry it', async () => {
+    const conflict = await fetch(`${baseUrl}/things/taken`, { headers: { 'x-request-id': 'req-7' } });
+    expect(conflict.status).toBe(409);
+    expect(conflict.headers.get('retry-after')).toBeNull();
+    expect(await conflict.json()).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'That name is taken',
+      requestId: 'req-7',
+    });
+
+    const unavailable = await fetch(`${baseUrl}/things/away`);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toBe('7');
+    expect(await unavailable.json()).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'The catalogue is not available; please retry later',
+    });
+  });
+
   it('generates a request id when the caller sends none or an unsafe one', async () => {
     const response = await fetch(`${baseUrl}/nowhere`, { headers: { 'x-request-id': 'bad id; drop "x"' } });
     expect(response.status).toBe(404);

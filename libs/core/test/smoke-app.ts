@@ -7,6 +7,8 @@ import {
   CurrentUser,
   AuthenticatedUser,
   jwtVerifierEnvSchema,
+  ConflictError,
+  UnavailableError,
 } from '@coursehub/core';
 
 class ThingDto {
@@ -24,6 +26,16 @@ class ThingsController {
   @Get('boom')
   boom(): never {
     throw new Error('secret SQL details');
+  }
+
+  @Get('taken')
+  taken(): never {
+    throw new ConflictError('That name is taken');
+  }
+
+  @Get('away')
+  away(): never {
+    throw new UnavailableError('The catalogue is not available; please retry later', 7);
   }
 
   @Get('mine')

@@ -1,5 +1,5 @@
-/** Name of the course feature's TypeORM data source (and of its database in the platform). */
-export const COURSE_DATA_SOURCE = 'course';
+/** The feature's name: also its database, TypeORM data source and transaction host. */
+export const COURSE_FEATURE = 'course';
 
 /** Consumer name under which processed order events are recorded (idempotency key scope). */
 export const ENROLMENT_CONSUMER = 'course.enrolments';
@@ -7,12 +7,12 @@ export const ENROLMENT_CONSUMER = 'course.enrolments';
 export const COURSE_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 export type CourseLevel = (typeof COURSE_LEVELS)[number];
 
+/** A course's lifecycle: created as a draft, published into the catalogue, archived out of it. */
 export const COURSE_STATUSES = ['draft', 'published', 'archived'] as const;
-export type CourseStatusValue = (typeof COURSE_STATUSES)[number];
+export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
 export const COURSE_SORTS = ['relevance', 'newest', 'popular', 'price_asc', 'price_desc'] as const;
 export type CourseSort = (typeof COURSE_SORTS)[number];
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+export const DEFAULT_RECOMMENDATIONS = 10;
 export const MAX_RECOMMENDATIONS = 50;

@@ -1,10 +1,2 @@
-export * from './recommendations';
-export * from './course.constants';
-export * from './course.env';
-export * from './course.module';
-export * from './courses/course.entity';
-export * from './courses/courses.service';
-export * from './dto/course.dto';
-export * from './enrolments/enrolment.entity';
-export * from './enrolments/enrolments.service';
-export * from './recommendations-service/recommendations.service';
+export { COURSE_FEATURE } from './course.constants';
+export { CourseModule } from './course.module';

@@ -1,22 +1,28 @@
-import { courseGet } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
-import { CoreModule, coreEnvSchema, createHttpApp } from '@coursehub/core';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer, eventually } from '@coursehub/testing';
 import {
-  connectMessaging,
-  kafkaEnvSchema,
+  createRootModule,
+  FeatureModule,
   MessageBus,
-  MessagingModule,
+  startApp,
   TransportKind,
+  defineFeature,
 } from '@coursehub/messaging';
+import {
+  createTemporaryDatabase,
+  eventually,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
+import { courseGet } from '@coursehub/contracts';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { courseServiceModule } from '../../../apps/course/src/course-service.module';
-import { COURSE_DATA_SOURCE } from '../src';
+import { CourseModule } from '../src';
+import { COURSE_FEATURE } from '../src/course.constants';
 
 export { eventually };
 
@@ -57,21 +63,24 @@ export async function startCourseTestApp(
 ): Promise<CourseTestApp> {
   const database = await createTemporaryDatabase('course_test', POSTGRES_SERVER_URL);
   const issuer = new TestTokenIssuer();
-  Object.assign(process.env, {
-    DATABASE_URL: database.url,
-    JWT_PUBLIC_KEY: issuer.publicKeyPem,
-    LOG_LEVEL: 'silent',
-    OUTBOX_POLL_MS: '50',
-    MESSAGING_RETRY_BASE_MS: '20',
-    ...options.env,
+  const root = createRootModule({
+    service: 'course',
+    transport: options.transport ?? 'in-process',
+    features: [CourseModule.register()],
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      JWT_PUBLIC_KEY: issuer.publicKeyPem,
+      LOG_LEVEL: 'silent',
+      OUTBOX_POLL_MS: '50',
+      MESSAGING_RETRY_BASE_MS: '20',
+      ...options.env,
+    },
   });
-  const app = await createHttpApp(courseServiceModule(options.transport ?? 'in-process'), {
+  const { app, url } = await startApp(root, {
     title: 'course test',
+    listenOn: { port: 0, host: '127.0.0.1' },
   });
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const api = async (method: string, path: string, call: CallOptions = {}): Promise<CallResult> => {
     const response = await fetch(url + path, {
       method,
@@ -88,7 +97,7 @@ export async function startCourseTestApp(
     app,
     url,
     database,
-    dataSource: app.get<DataSource>(getDataSourceToken(COURSE_DATA_SOURCE)),
+    dataSource: app.get<DataSource>(getDataSourceToken(COURSE_FEATURE)),
     issuer,
     persona: async (roles) => {
       const id = randomUUID();
@@ -102,6 +111,14 @@ export async function startCourseTestApp(
   };
 }
 
+/** The order service's side of `course.get`: a feature with no database that only asks. */
+@Module({})
+class OrderProbeModule {
+  static register(): FeatureModule {
+    return defineFeature(OrderProbeModule, { name: 'order-probe', requestTopics: [courseGet.topic] });
+  }
+}
+
 /**
  * Stands in for the order service: another app on the same transport that asks `course.get` and
  * announces order events through its `MessageBus`.
@@ -110,17 +127,14 @@ export async function startOrderProbe(
   transport: TransportKind,
   env: Record<string, string>,
 ): Promise<INestApplicationContext> {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema.extend(kafkaEnvSchema.shape),
-        env: { ...process.env, ...env },
-      }),
-      MessagingModule.forRoot({ serviceName: 'order-probe', transport, requestTopics: [courseGet.topic] }),
-    ],
-  })
-  class OrderProbeModule {}
-  const context = await NestFactory.createApplicationContext(OrderProbeModule, { logger: false });
+  const root = createRootModule({
+    service: 'order-probe',
+    transport,
+    features: [OrderProbeModule.register()],
+    env: { ...process.env, ...env },
+  });
+  // No HTTP and no consumer: the probe only publishes and asks.
+  const context = await NestFactory.createApplicationContext(root, { logger: false });
   await context.init();
   return context;
 }
@@ -147,7 +161,11 @@ export async function startCourseServiceWithProbe(transport: TransportKind): Pro
     });
   }
   const service = await startCourseTestApp({ transport, env });
-  const probe = await startOrderProbe(transport, { ...env, KAFKA_GROUP_ID: `order-probe-${stamp}` });
+  const probe = await startOrderProbe(transport, {
+    ...env,
+    JWT_PUBLIC_KEY: service.issuer.publicKeyPem,
+    KAFKA_GROUP_ID: `order-probe-${stamp}`,
+  });
   return {
     service,
     bus: probe.get(MessageBus),

@@ -1,7 +1,7 @@
 import { createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { randomUUID } from 'node:crypto';
-import { RecommendationsService } from '../src';
+import { RecommendationsService } from '../src/domain/recommendations.service';
 import {
   courseInput,
   CourseServiceWithProbe,

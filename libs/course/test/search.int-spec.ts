@@ -1,6 +1,6 @@
 import { createEnvelope, orderConfirmed } from '@coursehub/contracts';
 import { randomUUID } from 'node:crypto';
-import { EnrolmentsService } from '../src';
+import { EnrolmentsService } from '../src/domain/enrolments.service';
 import { courseInput, CourseTestApp, Persona, startCourseTestApp } from './course-test-app';
 
 interface Listed {

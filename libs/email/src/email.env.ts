@@ -3,14 +3,20 @@ import { z } from 'zod';
 
 const positiveInt = z.coerce.number().int().positive();
 
-/** Variables of the e-mail feature (MongoDB record store, SMTP delivery, retry policy). */
+/**
+ * Variables of the e-mail feature (MongoDB record store, SMTP delivery, retry policy). MONGO_URL and
+ * SMTP_URL have defaults, so they may be absent; the `mongoUrl`/`smtpUrl` options of
+ * `EmailModule.register` override them (the platform hands in its embedded MongoDB and SMTP sink).
+ */
 export const emailEnvSchema = z.object({
-  /** MongoDB of the e-mail service; the database in the path is used. */
+  /** MongoDB of the e-mail service; the database in the path is used. Overridden by `mongoUrl`. */
   MONGO_URL: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'expected a mongodb:// or mongodb+srv:// URL')
     .default('mongodb://127.0.0.1:27017/coursehub_email'),
-  /** SMTP relay, e.g. smtp://user:pass@host:587 (smtps:// for implicit TLS). */
+  /** How long a MongoDB operation waits for a reachable server before it fails (and is retried). */
+  MONGO_SERVER_SELECTION_TIMEOUT_MS: positiveInt.default(5_000),
+  /** SMTP relay, e.g. smtp://user:pass@host:587 (smtps:// for implicit TLS). Overridden by `smtpUrl`. */
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'expected an smtp:// or smtps:// URL')
@@ -24,16 +30,29 @@ export const emailEnvSchema = z.object({
   /** Connection, greeting and socket timeout of one SMTP exchange. */
   SMTP_TIMEOUT_MS: positiveInt.default(10_000),
   MAIL_FROM: z.string().min(3).default('CourseHub <no-reply@coursehub.local>'),
-  /** Delivery attempts (including the first) of a transient SMTP failure before the e-mail is `failed`. */
+  /**
+   * Attempts of an e-mail whose recipient is deferred (a 4xx to RCPT TO, e.g. mailbox full) before it
+   * is `failed`. Failures of the relay itself (down, 4xx, bad credentials) never count: they are
+   * retried without limit (see EMAIL_RELAY_RETRY_*).
+   */
   EMAIL_MAX_ATTEMPTS: positiveInt.max(50).default(5),
-  /** Backoff after the first failed attempt; doubles per attempt (with jitter) up to EMAIL_RETRY_MAX_MS. */
+  /** Backoff after a deferred recipient; doubles per attempt (with jitter) up to EMAIL_RETRY_MAX_MS. */
   EMAIL_RETRY_BASE_MS: positiveInt.default(30_000),
   EMAIL_RETRY_MAX_MS: positiveInt.default(30 * 60_000),
+  /**
+   * Pause of the whole worker after the relay failed; doubles (with jitter) per failed probe up to
+   * EMAIL_RELAY_RETRY_MAX_MS, so a relay outage costs one attempt per pause, not one per e-mail.
+   */
+  EMAIL_RELAY_RETRY_BASE_MS: positiveInt.default(1_000),
+  EMAIL_RELAY_RETRY_MAX_MS: positiveInt.default(60_000),
   /** E-mails one replica sends at the same time. */
   EMAIL_DELIVERY_CONCURRENCY: positiveInt.max(100).default(4),
   /** How often the delivery worker looks for due e-mails (new ones are also sent right away). */
   EMAIL_POLL_INTERVAL_MS: positiveInt.default(1_000),
-  /** How long a claimed e-mail belongs to one worker; a crashed worker's claims expire after it. */
+  /**
+   * How long a claimed (`sending`) e-mail belongs to one worker. A worker that dies, or cannot record
+   * the send, leaves it to expire; then it is sent again with the same Message-ID.
+   */
   EMAIL_LEASE_MS: positiveInt.default(120_000),
 });
 

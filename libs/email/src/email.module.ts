@@ -1,44 +1,80 @@
 import { TypedConfigService } from '@coursehub/core';
+import { FeatureModule, defineFeature } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EmailsController } from './admin/emails.controller';
-import { EmailDeliveryWorker } from './delivery';
-import { EMAIL_CONNECTION } from './email.constants';
-import type { EmailEnv } from './email.env';
-import { EmailReadiness } from './email.readiness';
-import { EmailEventsConsumer } from './events/email-events.consumer';
-import { EmailsService } from './emails.service';
-import { Mailer } from './mailer';
-import { EmailRecord, EmailRecordSchema, UserProjection, UserProjectionSchema } from './schemas';
+import { EmailRecord, EmailRecordSchema } from './data/email-record.schema';
+import { EmailRecordsRepository } from './data/email-records.repository';
+import { UserProjection, UserProjectionSchema } from './data/user-projection.schema';
+import { UserProjectionsRepository } from './data/user-projections.repository';
+import { EmailDeliveryWorker } from './domain/email-delivery.worker';
+import { EmailReadiness } from './domain/email-readiness';
+import { EmailsService } from './domain/emails.service';
+import { Mailer } from './domain/mailer';
+import { SmtpRelayHealth } from './domain/smtp-relay-health';
+import { EMAIL_CONNECTION, EMAIL_FEATURE, EMAIL_MODULE_OPTIONS } from './email.constants';
+import { EmailEnv, emailEnvSchema } from './email.env';
+import { EmailsController } from './http/emails.controller';
+import { EmailMessageHandlers } from './messaging/email-message-handlers';
+
+/** Infrastructure a composition root hands in directly; each option given wins over its variable. */
+export interface EmailModuleOptions {
+  /** MongoDB of the e-mail records (instead of MONGO_URL), e.g. the platform's embedded one. */
+  mongoUrl?: string;
+  /** SMTP relay (instead of SMTP_URL), e.g. the platform's SMTP sink. */
+  smtpUrl?: string;
+}
 
 /**
- * The e-mail feature: records the e-mails platform events call for in MongoDB and delivers them
- * through SMTP. Composed by apps/email (Kafka) and apps/platform (in-process transport) alike; the
- * root must import `MessagingModule.forRoot(...)` (the event handlers use its consumer interceptor).
+ * The e-mail feature: records the e-mails platform events call for in MongoDB (no PostgreSQL, so
+ * no `database` and no outbox) and delivers them through SMTP; admins list and retry them.
  */
-@Module({
-  imports: [
-    MongooseModule.forRootAsync({
-      connectionName: EMAIL_CONNECTION,
-      inject: [ConfigService],
-      useFactory: (config: TypedConfigService<EmailEnv>) => ({
-        uri: config.get('MONGO_URL', { infer: true }),
-        serverSelectionTimeoutMS: 5_000,
-        // Indexes (the unique eventId above all) are built once in EmailsService.onModuleInit.
-        autoIndex: false,
-      }),
-    }),
-    MongooseModule.forFeature(
-      [
-        { name: EmailRecord.name, schema: EmailRecordSchema },
-        { name: UserProjection.name, schema: UserProjectionSchema },
+@Module({})
+export class EmailModule {
+  static register(options: EmailModuleOptions = {}): FeatureModule {
+    // An option bypasses the environment's validation, so it gets the same check here, at start-up.
+    const { MONGO_URL, SMTP_URL } = emailEnvSchema.shape;
+    const resolved: EmailModuleOptions = {
+      mongoUrl: options.mongoUrl === undefined ? undefined : MONGO_URL.parse(options.mongoUrl),
+      smtpUrl: options.smtpUrl === undefined ? undefined : SMTP_URL.parse(options.smtpUrl),
+    };
+    return defineFeature(EmailModule, {
+      name: EMAIL_FEATURE,
+      envSchema: emailEnvSchema,
+      consumesMessages: true,
+      imports: [
+        MongooseModule.forRootAsync({
+          connectionName: EMAIL_CONNECTION,
+          inject: [ConfigService],
+          useFactory: (env: TypedConfigService<EmailEnv>) => ({
+            uri: resolved.mongoUrl ?? env.get('MONGO_URL', { infer: true }),
+            serverSelectionTimeoutMS: env.get('MONGO_SERVER_SELECTION_TIMEOUT_MS', { infer: true }),
+            // Fail fast while MongoDB is away instead of queueing in Mongoose: the driver's own
+            // errors (MongoServerSelectionError...) are what the consumer and the worker retry on.
+            bufferCommands: false,
+            // Indexes (the unique eventId above all) are built once in EmailsService.onModuleInit.
+            autoIndex: false,
+          }),
+        }),
+        MongooseModule.forFeature(
+          [
+            { name: EmailRecord.name, schema: EmailRecordSchema },
+            { name: UserProjection.name, schema: UserProjectionSchema },
+          ],
+          EMAIL_CONNECTION,
+        ),
       ],
-      EMAIL_CONNECTION,
-    ),
-  ],
-  controllers: [EmailsController, EmailEventsConsumer],
-  providers: [EmailsService, Mailer, EmailDeliveryWorker, EmailReadiness],
-  exports: [EmailsService],
-})
-export class EmailModule {}
+      controllers: [EmailsController, EmailMessageHandlers],
+      providers: [
+        { provide: EMAIL_MODULE_OPTIONS, useValue: resolved },
+        EmailRecordsRepository,
+        UserProjectionsRepository,
+        EmailsService,
+        Mailer,
+        SmtpRelayHealth,
+        EmailDeliveryWorker,
+        EmailReadiness,
+      ],
+    });
+  }
+}

@@ -1,9 +1,2 @@
-export * from './email.constants';
-export * from './email.env';
-export * from './email.module';
-export * from './emails.service';
-export * from './delivery';
-export * from './mailer';
-export * from './schemas';
-export * from './templates';
-export * from './events/email-events.consumer';
+export { EmailModule } from './email.module';
+export type { EmailModuleOptions } from './email.module';

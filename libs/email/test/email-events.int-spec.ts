@@ -1,10 +1,15 @@
 import { createEnvelope, orderConfirmed, userRegistered } from '@coursehub/contracts';
 import { SmtpSink } from '@coursehub/embedded';
-import { createTemporaryMongoDatabase, KafkaMockCluster, TemporaryMongoDatabase, TestTokenIssuer } from '@coursehub/testing';
+import {
+  createTemporaryMongoDatabase,
+  KafkaMockCluster,
+  TemporaryMongoDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { EmailsService } from '../src';
+import { EmailsService } from '../src/domain/emails.service';
 import { eventually, sleep, startEmailApp } from './email-test-app';
 
 /*
@@ -29,11 +34,10 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
         SmtpSink.start(),
       ]);
       ({ app } = await startEmailApp(
+        { mongoUrl: database.url, smtpUrl: sink.url },
         {
           LOG_LEVEL: process.env.EMAIL_TEST_LOG_LEVEL ?? 'silent',
           JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
-          MONGO_URL: database.url,
-          SMTP_URL: sink.url,
           EMAIL_POLL_INTERVAL_MS: '50',
           ...(cluster
             ? {
@@ -99,7 +103,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
         'marker',
       );
       await sleep(200);
-      const welcomes = (await emails.list({ recipient: event.data.email, page: 1, pageSize: 10 })).items;
+      const welcomes = (await emails.list({ recipient: event.data.email, limit: 10 })).items;
       expect(welcomes.map((email) => email.eventId).sort()).toEqual([event.id, marker.id].sort());
       expect(messagesTo(event.data.email)).toHaveLength(2);
     }, 60_000);

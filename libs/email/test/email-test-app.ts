@@ -1,37 +1,27 @@
-import { coreEnvSchema, CoreModule, createHttpApp, jwtVerifierEnvSchema } from '@coursehub/core';
-import { connectMessaging, kafkaEnvSchema, MessagingModule, TransportKind } from '@coursehub/messaging';
-import { Module } from '@nestjs/common';
+import { createRootModule, startApp, TransportKind } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { emailEnvSchema, EmailModule } from '../src';
+import { EmailModule, EmailModuleOptions } from '../src';
 
-/** The e-mail feature composed like apps/email, on the transport the test chooses. */
+/**
+ * The e-mail feature composed like apps/email, on the transport the test chooses. MongoDB and SMTP
+ * are handed in as options (as the platform does), the rest of the configuration through `env`.
+ */
 export async function startEmailApp(
+  infrastructure: Required<EmailModuleOptions>,
   env: Record<string, string>,
   transport: TransportKind = 'in-process',
-): Promise<{
-  app: NestFastifyApplication;
-  baseUrl: string;
-}> {
-  @Module({
-    imports: [
-      CoreModule.forRoot({
-        envSchema: coreEnvSchema
-          .extend(jwtVerifierEnvSchema.shape)
-          .extend(kafkaEnvSchema.shape)
-          .extend(emailEnvSchema.shape),
-        env,
-      }),
-      MessagingModule.forRoot({ serviceName: 'email', transport }),
-      EmailModule,
-    ],
-  })
-  class EmailTestModule {}
-
-  const app = await createHttpApp(EmailTestModule, { title: 'e-mail test app' });
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  await app.listen(0, '127.0.0.1');
-  return { app, baseUrl: (await app.getUrl()).replace('[::1]', '127.0.0.1') };
+): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
+  const root = createRootModule({
+    service: 'email',
+    transport,
+    features: [EmailModule.register(infrastructure)],
+    env,
+  });
+  const { app, url } = await startApp(root, {
+    title: 'e-mail test app',
+    listenOn: { port: 0, host: '127.0.0.1' },
+  });
+  return { app, baseUrl: url };
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time is up. */

@@ -52,6 +52,17 @@ export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown
     return this.isConnected;
   }
 
+  /**
+   * Whether this instance receives the replies of its requests: connected, and (Kafka) its reply
+   * consumer owns a partition of every reply topic. Until then a request could only time out.
+   */
+  get receivesReplies(): boolean {
+    if (!this.isConnected) return false;
+    if (!(this.client instanceof ClientKafka)) return true;
+    const assignments = this.client.getConsumerAssignments();
+    return (this.options.requestTopics ?? []).every((topic) => assignments[`${topic}.reply`] !== undefined);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.isClosed = true;
     clearTimeout(this.reconnectTimer);

@@ -25,11 +25,26 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   /** How long a request/reply (`course.get`) may take before the caller gives up. */
   KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-  /** Attempts of a failing event handler before the event goes to the dead-letter topic. */
+  /**
+   * Attempts of a handler failing with an unclassified error (a probable bug) before the event goes
+   * to the dead letters. Transient failures (database, broker, SMTP 4xx...) never count: they are
+   * retried without limit; a PermanentEventError or an invalid envelope is dead-lettered at once.
+   */
   MESSAGING_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** First retry delay of a failing handler; it doubles (with jitter) up to MESSAGING_RETRY_MAX_MS. */
   MESSAGING_RETRY_BASE_MS: z.coerce.number().int().min(1).default(200),
+  /** Longest wait between two attempts of a failing handler (the backoff cap). */
+  MESSAGING_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
   /** How often the outbox relay looks for unsent events. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /** Longest wait of the outbox relay between two attempts after a failed publish. */
+  OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(10).default(10_000),
+  /**
+   * Publish attempts of one outbox event failing with a non-transient error (message too large,
+   * topic refused...) before it is parked: kept with its error, skipped so later events flow, and
+   * listed/retried with `npm run dlq -- outbox list|retry`. A broker outage never parks anything.
+   */
+  OUTBOX_MAX_PUBLISH_ATTEMPTS: z.coerce.number().int().min(1).default(10),
 });
 
 export type KafkaEnv = z.infer<typeof kafkaEnvSchema>;

@@ -1,14 +1,20 @@
 import { DynamicModule, Global, INestApplication, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ClientKafka, ClientProxy } from '@nestjs/microservices';
-import { EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
+import { DeadLetterStores } from './consumer/dead-letters';
+import { ConsumerShutdown, EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
 import { RequestAnswerInterceptor } from './consumer/decorators';
 import { KafkaReadiness } from './health/kafka-readiness';
 import { MessageBus } from './message-bus';
 import { MESSAGING_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging.constants';
 import { KafkaEnv } from './messaging.env';
 import { InProcessClient, InProcessServer } from './transport/in-process.transport';
-import { KafkaConnection, kafkaConnectionFromEnv, kafkaTransportOptions } from './transport/kafka-options';
+import {
+  kafkaClientOptions,
+  KafkaConnection,
+  kafkaConnectionFromEnv,
+  kafkaTransportOptions,
+} from './transport/kafka-options';
 
 /** The transport of this process, chosen by the composition root; features never see which. */
 @Global()
@@ -46,7 +52,7 @@ export class MessagingModule {
                 provide: MESSAGING_CLIENT,
                 inject: [KafkaConnection],
                 useFactory: (connection: KafkaConnection): ClientProxy => {
-                  const client = new ClientKafka(kafkaTransportOptions(connection).options ?? {});
+                  const client = new ClientKafka(kafkaClientOptions(connection).options ?? {});
                   for (const topic of options.requestTopics ?? []) client.subscribeToResponseOf(topic);
                   return client as unknown as ClientProxy;
                 },
@@ -55,10 +61,19 @@ export class MessagingModule {
             ]
           : [{ provide: MESSAGING_CLIENT, useFactory: (): ClientProxy => new InProcessClient() }]),
         MessageBus,
+        DeadLetterStores,
+        ConsumerShutdown,
         EventConsumerInterceptor,
         RequestAnswerInterceptor,
       ],
-      exports: [MessageBus, MESSAGING_OPTIONS, EventConsumerInterceptor, RequestAnswerInterceptor],
+      exports: [
+        MessageBus,
+        MESSAGING_OPTIONS,
+        DeadLetterStores,
+        ConsumerShutdown,
+        EventConsumerInterceptor,
+        RequestAnswerInterceptor,
+      ],
     };
   }
 }

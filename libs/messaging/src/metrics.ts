@@ -16,7 +16,7 @@ export const messagingMetrics = {
   deadLettered: () =>
     counter({
       name: 'messaging_events_dead_lettered_total',
-      help: 'Events sent to the dead-letter topic.',
+      help: 'Events given up by a consumer: sent to <topic>.dlq (Kafka) or the dead_letters table (in-process).',
       labelNames: ['topic', 'reason'],
     }),
   outboxBacklog: () =>
@@ -29,6 +29,18 @@ export const messagingMetrics = {
     counter({
       name: 'outbox_published_total',
       help: 'Outbox events published.',
+      labelNames: ['data_source'],
+    }),
+  outboxParked: () =>
+    counter({
+      name: 'outbox_parked_total',
+      help: 'Outbox events parked after failing to publish OUTBOX_MAX_PUBLISH_ATTEMPTS times.',
+      labelNames: ['data_source', 'topic'],
+    }),
+  outboxParkedBacklog: () =>
+    gauge({
+      name: 'outbox_parked',
+      help: 'Outbox events parked now (waiting for `npm run dlq -- outbox retry`).',
       labelNames: ['data_source'],
     }),
 };

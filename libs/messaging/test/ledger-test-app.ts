@@ -8,13 +8,17 @@ import { IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { z } from 'zod';
+import { DataSource } from 'typeorm';
 import {
   AnswerRequest,
   ConsumeEvent,
   createRootModule,
+  DeadLetter,
+  DeadLetterTable,
   defineFeature,
   FeatureModule,
   Outbox,
+  PermanentEventError,
   ProcessedEvents,
   startApp,
   TransportKind,
@@ -55,8 +59,16 @@ class AddNoteDto {
   @IsString() text!: string;
 }
 
+/** Dead letters seen on the Kafka `.dlq` topic (replay markers left out). */
 export const deadLetters: unknown[] = [];
 export const handlerCalls: string[] = [];
+/** `fixed`: the handler was "repaired" and now applies the poison notes too. */
+export const ledgerHandler = { fixed: false, databaseAway: false };
+
+/** What pg throws while the server refuses connections: a transient failure. */
+function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+}
 
 @Controller('notes')
 class NotesController {
@@ -87,7 +99,11 @@ class NoteHandlers {
   @ConsumeEvent(noteAdded)
   async apply(@Payload() envelope: EventEnvelope<z.infer<typeof noteAdded.schema>>): Promise<void> {
     handlerCalls.push(envelope.data.text);
-    if (envelope.data.text.startsWith('poison')) throw new Error(`cannot apply ${envelope.data.text}`);
+    if (ledgerHandler.databaseAway) throw connectionRefused();
+    if (!ledgerHandler.fixed && envelope.data.text.startsWith('permanent'))
+      throw new PermanentEventError(`refusing ${envelope.data.text}`);
+    if (!ledgerHandler.fixed && envelope.data.text.startsWith('poison'))
+      throw new Error(`cannot apply ${envelope.data.text}`);
     await this.processedEvents.runOnce('ledger', envelope, async () => {
       await this.transactions.tx.insert(AppliedNote, { eventId: envelope.id, text: envelope.data.text });
     });
@@ -101,6 +117,7 @@ class NoteHandlers {
 
   @EventPattern(deadLetterTopicOf(noteAdded.topic))
   captureDeadLetter(@Payload() message: unknown): void {
+    if (message && typeof message === 'object' && 'replayOf' in message) return;
     deadLetters.push(message);
   }
 }
@@ -118,9 +135,16 @@ class LedgerModule {
   }
 }
 
+/** The dead letters of the ledger: its `dead_letters` table in-process, the `.dlq` topic on Kafka. */
+export async function ledgerDeadLetters(transport: TransportKind, dataSource: DataSource): Promise<DeadLetter[]> {
+  if (transport === 'kafka') return [...deadLetters] as DeadLetter[];
+  return new DeadLetterTable((sql, parameters) => dataSource.query(sql, parameters)).list();
+}
+
 export async function startLedgerApp(
   transport: TransportKind,
   env: Record<string, string>,
+  options: { title?: string } = {},
 ): Promise<{ app: NestFastifyApplication; url: string }> {
   const root = createRootModule({
     service: 'ledger',
@@ -136,5 +160,5 @@ export async function startLedgerApp(
       ...env,
     },
   });
-  return startApp(root, { title: 'ledger', listenOn: { port: 0, host: '127.0.0.1' } });
+  return startApp(root, { title: options.title ?? 'ledger', listenOn: { port: 0, host: '127.0.0.1' } });
 }

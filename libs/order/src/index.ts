@@ -1,6 +1,3 @@
-export * from './catalog/course-catalog';
-export * from './dto/order.dto';
-export * from './order.constants';
-export * from './order.env';
-export * from './order.module';
-export * from './orders/order.entity';
+// The public API: what a composition root composes, and the feature's name (= its database).
+export { ORDER_FEATURE } from './order.constants';
+export { OrderModule } from './order.module';

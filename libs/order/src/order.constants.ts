@@ -1,5 +1,8 @@
-/** Name of the order feature's own TypeORM data source. */
-export const ORDER_DATA_SOURCE = 'order';
+/** The order feature's name: also its database, TypeORM data source and transaction host. */
+export const ORDER_FEATURE = 'order';
+
+export const ORDER_STATUSES = ['confirmed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** How long an `Idempotency-Key` replays its first response; after that the key counts as new. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;

@@ -1,36 +1,45 @@
-import { FeatureDatabaseModule } from '@coursehub/core';
-import { messagingEntities, messagingMigrations, OutboxRelayModule } from '@coursehub/messaging';
+import { courseGet } from '@coursehub/contracts';
+import { IDEMPOTENCY_KEY_STORE } from '@coursehub/core';
+import { defineFeature, FeatureModule } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
-import { COURSE_CATALOG } from './catalog/course-catalog';
-import { MessageBusCourseCatalog } from './catalog/message-bus-course-catalog';
-import { IdempotencyKeyEntity } from './idempotency/idempotency-key.entity';
-import { IdempotencyKeyJanitor } from './idempotency/idempotency-key-janitor';
-import { IdempotencyStore } from './idempotency/idempotency-store';
-import { CreateOrderTables1764000000000 } from './migrations/1764000000000-create-order-tables';
-import { ORDER_DATA_SOURCE } from './order.constants';
-import { OrderEntity } from './orders/order.entity';
-import { OrdersController } from './orders/orders.controller';
-import { OrdersService } from './orders/orders.service';
+import { IdempotencyKeyJanitor } from './data/idempotency-key-janitor';
+import { IdempotencyKeyEntity } from './data/idempotency-key.entity';
+import { IdempotencyKeysRepository } from './data/idempotency-keys.repository';
+import { CreateOrderTables1764000000000 } from './data/migrations/1764000000000-create-order-tables';
+import { OrderEntity } from './data/order.entity';
+import { OrdersRepository } from './data/orders.repository';
+import { COURSE_CATALOG } from './domain/course-catalog';
+import { OrdersService } from './domain/orders.service';
+import { OrdersController } from './http/orders.controller';
+import { MessageBusCourseCatalog } from './messaging/message-bus-course-catalog';
+import { ORDER_FEATURE } from './order.constants';
+import { orderEnvSchema } from './order.env';
 
 /**
- * Orders (enrolments) with a course snapshot, idempotent creation and outbox events. Needs the
- * app root to compose `MessagingModule.forRoot` with `courseGet.topic` among its request topics.
+ * Orders (enrolments) with a course snapshot, idempotent creation and outbox events. It asks the
+ * course feature for courses over the transport (`course.get`) and handles no messages itself.
  */
-@Module({
-  imports: [
-    FeatureDatabaseModule.register({
-      name: ORDER_DATA_SOURCE,
-      entities: [OrderEntity, IdempotencyKeyEntity, ...messagingEntities],
-      migrations: [...messagingMigrations, CreateOrderTables1764000000000],
-    }),
-    OutboxRelayModule.forDataSource(ORDER_DATA_SOURCE),
-  ],
-  controllers: [OrdersController],
-  providers: [
-    OrdersService,
-    IdempotencyStore,
-    IdempotencyKeyJanitor,
-    { provide: COURSE_CATALOG, useClass: MessageBusCourseCatalog },
-  ],
-})
-export class OrderModule {}
+@Module({})
+export class OrderModule {
+  static register(): FeatureModule {
+    return defineFeature(OrderModule, {
+      name: ORDER_FEATURE,
+      envSchema: orderEnvSchema,
+      database: {
+        entities: [OrderEntity, IdempotencyKeyEntity],
+        migrations: [CreateOrderTables1764000000000],
+      },
+      requestTopics: [courseGet.topic],
+      consumesMessages: false,
+      controllers: [OrdersController],
+      providers: [
+        OrdersService,
+        OrdersRepository,
+        IdempotencyKeysRepository,
+        { provide: IDEMPOTENCY_KEY_STORE, useExisting: IdempotencyKeysRepository },
+        IdempotencyKeyJanitor,
+        { provide: COURSE_CATALOG, useClass: MessageBusCourseCatalog },
+      ],
+    });
+  }
+}

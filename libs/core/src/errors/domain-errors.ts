@@ -5,64 +5,54 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: DomainErrorKind;
+  /** When a retry may succeed, in seconds (sent as `Retry-After`). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: DomainErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+}
+
+export interface DomainErrorOptions {
+  cause?: unknown;
+  retryAfterSeconds?: number;
 }
 
 export type DomainErrorKind =
   'invalid' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'unprocessable' | 'unavailable';
 
-/** The request contradicts itself or names something malformed (400). */
-export class InvalidInputError extends DomainError {
-  readonly kind = 'invalid';
+/** The base class of one kind of domain error. */
+function kindOf<Kind extends DomainErrorKind>(kind: Kind) {
+  abstract class DomainErrorOfKind extends DomainError {
+    readonly kind: Kind = kind;
+  }
+  return DomainErrorOfKind;
 }
+
+/** The request contradicts itself or names something malformed (400). */
+export class InvalidInputError extends kindOf('invalid') {}
 
 /** No (valid) credentials (401). */
-export class UnauthenticatedError extends DomainError {
-  readonly kind = 'unauthenticated';
-}
+export class UnauthenticatedError extends kindOf('unauthenticated') {}
 
 /** The caller is known but may not do this (403). */
-export class ForbiddenError extends DomainError {
-  readonly kind = 'forbidden';
-}
+export class ForbiddenError extends kindOf('forbidden') {}
 
 /** Nothing by that id that the caller may see (404). */
-export class NotFoundError extends DomainError {
-  readonly kind = 'not-found';
-}
+export class NotFoundError extends kindOf('not-found') {}
 
-/** The state of the world forbids it now: a duplicate, a request in progress (409). */
-export class ConflictError extends DomainError {
-  readonly kind = 'conflict';
-
-  constructor(
-    message: string,
-    /** When a retry may succeed (e.g. a request with the same key still running). */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-  }
-}
+/** The state of the world forbids it now: a duplicate, a request still in progress (409). */
+export class ConflictError extends kindOf('conflict') {}
 
 /** Well-formed, but the domain rules refuse it (422). */
-export class UnprocessableError extends DomainError {
-  readonly kind = 'unprocessable';
-}
+export class UnprocessableError extends kindOf('unprocessable') {}
 
 /** Something this request needs is down; nothing was changed, retry later (503 + Retry-After). */
-export class UnavailableError extends DomainError {
-  readonly kind = 'unavailable';
-
-  constructor(
-    message: string,
-    readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+export class UnavailableError extends kindOf('unavailable') {
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(message, { ...options, retryAfterSeconds });
   }
 }
 
@@ -75,10 +65,3 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorKind, number> = {
   unprocessable: 422,
   unavailable: 503,
 };
-
-/** The seconds a client should wait before retrying, when the error says so. */
-export function retryAfterOf(error: DomainError): number | undefined {
-  return 'retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number'
-    ? error.retryAfterSeconds
-    : undefined;
-}

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DOMAIN_ERROR_STATUS, DomainError, retryAfterOf } from './domain-errors';
+import { DOMAIN_ERROR_STATUS, DomainError } from './domain-errors';
 import { errorBody } from './error-body';
 import { RequestValidationException } from './validation';
 
@@ -31,8 +31,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
     if (exception instanceof DomainError) {
       const status = DOMAIN_ERROR_STATUS[exception.kind];
-      const retryAfter = retryAfterOf(exception);
-      if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+      if (exception.retryAfterSeconds !== undefined) {
+        void reply.header('retry-after', String(exception.retryAfterSeconds));
+      }
       if (status >= 500) this.logger.warn({ err: exception, requestId }, exception.message);
       void reply.status(status).send(errorBody(status, exception.message, requestId));
       return;

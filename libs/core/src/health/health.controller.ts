@@ -1,9 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { DependencyMonitor } from './dependency-monitor';
 import { ReadinessRegistry } from './readiness-registry';
 
-const PROBE_TIMEOUT_MS = 2_000;
+export const PROBE_TIMEOUT_MS = 2_000;
 
 @ApiTags('health')
 @Controller('health')
@@ -12,6 +13,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly readiness: ReadinessRegistry,
+    private readonly dependencyMonitor: DependencyMonitor,
   ) {}
 
   @Get('live')
@@ -25,13 +27,44 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: every dependency answers; 503 while one is down.' })
+  @ApiOperation({
+    summary: 'Readiness: what the service cannot serve without (its own database) answers; 503 while not.',
+  })
   ready(): Promise<HealthCheckResult> {
     return this.health.check(
       this.readiness.entries().map(
         ([name, probe]) =>
           () =>
             this.indicators.check(name).attempt(probe).withTimeout(PROBE_TIMEOUT_MS),
+      ),
+    );
+  }
+
+  @Get('dependencies')
+  @HealthCheck()
+  @ApiOperation({
+    summary:
+      'Dependencies the service works around while they are away (Kafka, SMTP, JWKS); 503 while one is down. ' +
+      'Not used for readiness; also exported as the dependency_up gauge.',
+  })
+  dependencies(): Promise<HealthCheckResult> {
+    return this.health.check(
+      this.readiness.dependencies().map(
+        ([name, probe]) =>
+          () =>
+            this.indicators
+              .check(name)
+              .attempt(async (options) => {
+                try {
+                  const details = await probe(options);
+                  this.dependencyMonitor.record(name, true);
+                  return details;
+                } catch (error) {
+                  this.dependencyMonitor.record(name, false);
+                  throw error;
+                }
+              })
+              .withTimeout(PROBE_TIMEOUT_MS),
       ),
     );
   }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DependencyMonitor } from './dependency-monitor';
 import { HealthController } from './health.controller';
 import { ReadinessRegistry } from './readiness-registry';
 
@@ -7,7 +8,7 @@ import { ReadinessRegistry } from './readiness-registry';
 @Module({
   imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [ReadinessRegistry],
-  exports: [ReadinessRegistry],
+  providers: [ReadinessRegistry, DependencyMonitor],
+  exports: [ReadinessRegistry, DependencyMonitor],
 })
 export class HealthModule {}

@@ -1,2 +1,3 @@
+export * from './dependency-monitor';
 export * from './readiness-registry';
 export * from './health.module';

@@ -1,1 +1,4 @@
 export * from './pagination';
+export * from './idempotency-store';
+export * from './idempotency.interceptor';
+export * from './idempotency.decorator';

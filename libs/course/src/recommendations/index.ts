@@ -1,26 +1,21 @@
-export * from './types';
-export { RecommendationModel, reasonText } from './recommendation-model';
-export {
-  fitTfIdf,
-  inverseDocumentFrequency,
-  stem,
-  STOP_WORDS,
-  termCounts,
-  tfIdfVector,
-  tfIdfVectors,
-  tokenize,
-  words,
-} from './text-features';
-export type { SparseVector, TermCounts, TfIdfStatistics, WeightedField } from './text-features';
-export {
-  binaryCosine,
-  cosineSimilarity,
-  dotProduct,
-  intersectionSize,
-  jaccardIndex,
-  l2Norm,
-  setCosine,
-  setJaccard,
-  sharedTerms,
-  supportWeight,
-} from './similarity';
+/*
+ * The recommender's public API (`@coursehub/course/recommendations`): the model and the types of
+ * its calls, for the course service, the benchmark and the offline evaluation. How it computes
+ * (TF-IDF, similarity measures, neighbour lists) stays inside.
+ */
+export { RecommendationModel } from './recommendation-model';
+export type {
+  CollaborativeMeasure,
+  CourseFeatures,
+  CourseStatus,
+  Enrolment,
+  FieldWeights,
+  Recommendation,
+  RecommendationData,
+  RecommendationModelOptions,
+  RecommendationModelStats,
+  RecommendationReason,
+  RecommendationStrategy,
+  RecommendOptions,
+  SimilarOptions,
+} from './types';

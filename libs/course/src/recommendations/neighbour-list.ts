@@ -1,6 +1,6 @@
 /**
- * A scored neighbour of a course inside the model: the dense index plus the public `Neighbour`
- * fields except `support`, which is read live (a content list is not touched by enrolments).
+ * A scored neighbour of a course inside the model: its dense index and id, the score and the parts
+ * of it due to co-enrolment and to text similarity (`collaborative + content = score`).
  */
 export interface ScoredNeighbour {
   readonly index: number;

@@ -1,13 +1,4 @@
-import {
-  binaryCosine,
-  cosineSimilarity,
-  dotProduct,
-  jaccardIndex,
-  setCosine,
-  setJaccard,
-  sharedTerms,
-  supportWeight,
-} from './similarity';
+import { binaryCosine, dotProduct, jaccardIndex, sharedTerms, supportWeight } from './similarity';
 
 /*
  * Hand-computed example. Four users, four courses:
@@ -31,6 +22,14 @@ const columns = {
   C: new Set(['u2', 'u3']),
   D: new Set(['u4']),
 };
+
+/** The measures from explicit user sets, as the model gets them from its co-enrolment counts. */
+const overlap = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+  [...a].filter((user) => b.has(user)).length;
+const setCosine = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+  binaryCosine(overlap(a, b), a.size, b.size);
+const setJaccard = (a: ReadonlySet<string>, b: ReadonlySet<string>) =>
+  jaccardIndex(overlap(a, b), a.size, b.size);
 
 describe('co-enrolment similarity', () => {
   it.each([
@@ -59,6 +58,12 @@ describe('co-enrolment similarity', () => {
     expect(supportWeight(1, 0)).toBe(1);
   });
 });
+
+/** Cosine from dot products: what the model's dot product of two L2-normalised vectors equals. */
+function cosineSimilarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  const norms = Math.sqrt(dotProduct(a, a)) * Math.sqrt(dotProduct(b, b));
+  return norms === 0 ? 0 : dotProduct(a, b) / norms;
+}
 
 describe('sparse vectors', () => {
   // a = (x: 1, y: 2, z: 2), b = (y: 3, w: 4): a·b = 6, |a| = 3, |b| = 5, cosine = 6/15 = 0.4

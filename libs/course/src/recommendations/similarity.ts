@@ -21,18 +21,6 @@ export function dotProduct(a: SparseVector, b: SparseVector): number {
   return sum;
 }
 
-export function l2Norm(vector: SparseVector): number {
-  let squares = 0;
-  for (const weight of vector.values()) squares += weight * weight;
-  return Math.sqrt(squares);
-}
-
-/** Cosine of the angle between two sparse vectors; 0 when either is empty. */
-export function cosineSimilarity(a: SparseVector, b: SparseVector): number {
-  const norms = l2Norm(a) * l2Norm(b);
-  return norms === 0 ? 0 : dotProduct(a, b) / norms;
-}
-
 /**
  * Cosine of two binary vectors from their overlap: `|A ∩ B| / sqrt(|A| · |B|)`. For two courses,
  * A and B are the sets of users enrolled in each (columns of the user–course matrix).
@@ -44,23 +32,6 @@ export function binaryCosine(overlap: number, sizeA: number, sizeB: number): num
 /** Jaccard index of two sets from their overlap: `|A ∩ B| / |A ∪ B|`. */
 export function jaccardIndex(overlap: number, sizeA: number, sizeB: number): number {
   return overlap === 0 ? 0 : overlap / (sizeA + sizeB - overlap);
-}
-
-export function intersectionSize<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  let count = 0;
-  for (const item of small) if (large.has(item)) count++;
-  return count;
-}
-
-/** {@link binaryCosine} of two explicit sets. */
-export function setCosine<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
-  return binaryCosine(intersectionSize(a, b), a.size, b.size);
-}
-
-/** {@link jaccardIndex} of two explicit sets. */
-export function setJaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
-  return jaccardIndex(intersectionSize(a, b), a.size, b.size);
 }
 
 /**

@@ -45,7 +45,7 @@ thats whats lets im ive`;
 const COURSE_STOP_WORDS = `course courses lesson lessons lecture lectures student students learner learners
 learn chapter chapters video videos hour hours week weeks`;
 
-/** The stop words dropped by {@link tokenize}. */
+/** The stop words dropped by {@link words}. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   `${ENGLISH_STOP_WORDS} ${COURSE_STOP_WORDS}`.split(/\s+/).filter(Boolean),
 );
@@ -87,11 +87,6 @@ export function words(text: string): string[] {
     if (!STOP_WORDS.has(word)) result.push(word);
   }
   return result;
-}
-
-/** Terms of a text: lower-cased, unicode word split, stop words removed, plurals folded. */
-export function tokenize(text: string): string[] {
-  return words(text).map(stem);
 }
 
 /** Weighted term frequencies: each occurrence of a term in a field adds that field's weight. */
@@ -139,13 +134,4 @@ export function tfIdfVector(counts: ReadonlyMap<string, number>, statistics: TfI
   if (norm === 0) return vector;
   terms.forEach((term, i) => vector.set(term, weights[i] / norm));
   return vector;
-}
-
-/** TF-IDF vectors of a whole corpus, fitted on that corpus. */
-export function tfIdfVectors(documents: readonly ReadonlyMap<string, number>[]): {
-  statistics: TfIdfStatistics;
-  vectors: SparseVector[];
-} {
-  const statistics = fitTfIdf(documents);
-  return { statistics, vectors: documents.map((document) => tfIdfVector(document, statistics)) };
 }

@@ -1,5 +1,7 @@
-/** Lifecycle state of a course; only `published` courses are ever recommended. */
-export type CourseStatus = 'draft' | 'published' | 'archived';
+import type { CourseStatus } from '../course.constants';
+
+/** Only `published` courses are ever recommended. */
+export type { CourseStatus };
 
 /** What the recommender needs to know about a course (a projection of the course entity). */
 export interface CourseFeatures {
@@ -104,18 +106,6 @@ export interface SimilarOptions {
   readonly strategy?: Exclude<RecommendationStrategy, 'popular'>;
   /** Courses to leave out (e.g. the ones the caller already owns). */
   readonly exclude?: Iterable<string>;
-}
-
-/** A precomputed neighbour as exposed for inspection; `collaborative + content = score`. */
-export interface Neighbour {
-  readonly courseId: string;
-  readonly score: number;
-  /** Part of `score` due to co-enrolment. */
-  readonly collaborative: number;
-  /** Part of `score` due to text similarity. */
-  readonly content: number;
-  /** Number of users enrolled in both courses. */
-  readonly support: number;
 }
 
 export interface RecommendationModelStats {

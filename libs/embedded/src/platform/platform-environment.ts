@@ -17,6 +17,8 @@ export interface PlatformEnvironment {
   admin: PlatformAdmin;
   /** SEED_DEMO: fill the platform with demo data once it listens. */
   seedDemo: boolean;
+  /** The given environment with what was filled in: what the platform's root validates. */
+  env: Record<string, string | undefined>;
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
@@ -24,9 +26,11 @@ const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
 /**
  * Fills in what a newcomer's `npm start` cannot be expected to set: an absolute DATA_DIR and a
  * first admin. The admin password is generated once and kept in the data directory (never a
- * well-known default); with NODE_ENV=production nothing is invented.
+ * well-known default); with NODE_ENV=production nothing is invented. Returns a new environment;
+ * the given one is left as it is.
  */
-export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvironment {
+export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEnvironment {
+  const env: Record<string, string | undefined> = { ...given };
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
   env.DATA_DIR = dataDir;
@@ -36,7 +40,8 @@ export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvi
   if (seedDemo) env.AUTH_THROTTLE_LIMIT ??= String(DEMO_SEED_CREDENTIAL_REQUESTS);
 
   if (env.NODE_ENV === 'production' || (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
-    return { dataDir, seedDemo, admin: { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' } };
+    const admin = { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' };
+    return { dataDir, seedDemo, env, admin };
   }
   env.ADMIN_EMAIL ??= DEFAULT_ADMIN_EMAIL;
   let passwordFile: string | undefined;
@@ -47,7 +52,12 @@ export function preparePlatformEnvironment(env: NodeJS.ProcessEnv): PlatformEnvi
     }
     env.ADMIN_PASSWORD = readFileSync(passwordFile, 'utf8').trim();
   }
-  return { dataDir, seedDemo, admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile } };
+  return {
+    dataDir,
+    seedDemo,
+    env,
+    admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile },
+  };
 }
 
 export interface BannerOptions {

@@ -34,7 +34,8 @@ export interface CapturedMessage {
   authenticatedAs: string | undefined;
 }
 
-export type SmtpFailureStage = 'rcpt' | 'data';
+/** Where a planned failure answers: AUTH (e.g. 535 bad credentials), RCPT TO or the end of DATA. */
+export type SmtpFailureStage = 'auth' | 'rcpt' | 'data';
 
 interface PlannedFailure {
   remaining: number;
@@ -79,7 +80,11 @@ export class SmtpSink {
       authMethods: ['PLAIN', 'LOGIN'],
       disabledCommands: ['STARTTLS'],
       closeTimeout: 500,
-      onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
+      onAuth: (auth, _session, callback) => {
+        const failure = this.takeFailure('auth');
+        if (failure) callback(failure);
+        else callback(null, { user: auth.username });
+      },
       onRcptTo: (_address, _session, callback) => callback(this.takeFailure('rcpt')),
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
@@ -116,8 +121,10 @@ export class SmtpSink {
   }
 
   /**
-   * Rejects the next `count` deliveries with a transient (4xx) reply, at DATA by default or at RCPT TO
-   * (per recipient command), so senders see what a greylisting or overloaded relay does.
+   * Rejects the next `count` deliveries with a transient (4xx) reply, at DATA by default, at RCPT TO
+   * (per recipient command) or at AUTH (per login, e.g. `535` for a relay refusing the credentials),
+   * so senders see what a greylisting, overloaded or misconfigured relay does. `Infinity` keeps
+   * failing until the next `failNext(0)` or `clear()`.
    */
   failNext(
     count: number,

@@ -1,14 +1,17 @@
 import { FeatureDatabaseModule, FeatureTransactions } from '@coursehub/core';
 import { getTransactionHostToken } from '@nestjs-cls/transactional';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { DynamicModule, ModuleMetadata, Provider, Type } from '@nestjs/common';
-import { EntitySchema, MixedList } from 'typeorm';
+import { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { z } from 'zod';
+import { DeadLetterStores, DeadLetterTable, registerFeatureControllers } from '../consumer/dead-letters';
 import { ProcessedEvents } from '../consumer/idempotent-consumer';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
 import { CreateMessagingTables1763700000000 } from '../outbox/create-messaging-tables.migration';
 import { Outbox } from '../outbox/outbox';
 import { OutboxMessageEntity, ProcessedEventEntity } from '../outbox/outbox-message.entity';
 import { OutboxRelayModule } from '../outbox/outbox-relay.module';
+import { ParkOutboxAndDeadLetters1763800000000 } from '../outbox/park-outbox-and-dead-letters.migration';
 
 /** A feature's own PostgreSQL database; the outbox and processed-events tables come with it. */
 export interface FeatureDatabase {
@@ -52,7 +55,11 @@ export function defineFeature(moduleClass: Type, definition: FeatureDefinition):
           FeatureDatabaseModule.register({
             name,
             entities: [...asArray(database.entities), OutboxMessageEntity, ProcessedEventEntity],
-            migrations: [CreateMessagingTables1763700000000, ...asArray(database.migrations)],
+            migrations: [
+              CreateMessagingTables1763700000000,
+              ParkOutboxAndDeadLetters1763800000000,
+              ...asArray(database.migrations),
+            ],
           }),
           OutboxRelayModule.forDataSource(name),
         ],
@@ -64,6 +71,16 @@ export function defineFeature(moduleClass: Type, definition: FeatureDefinition):
               new Outbox(options.serviceName, transactions),
           },
           {
+            // The feature's dead_letters table, where its handlers' dead letters go in-process.
+            provide: `${name}:dead-letter-table`,
+            inject: [DeadLetterStores, getDataSourceToken(name)],
+            useFactory: (stores: DeadLetterStores, dataSource: DataSource) => {
+              const table = new DeadLetterTable((sql, parameters) => dataSource.query(sql, parameters));
+              stores.register(name, table);
+              return table;
+            },
+          },
+          {
             provide: ProcessedEvents,
             inject: [getTransactionHostToken(name)],
             useFactory: (transactions: FeatureTransactions) => new ProcessedEvents(transactions),
@@ -71,6 +88,7 @@ export function defineFeature(moduleClass: Type, definition: FeatureDefinition):
         ],
       }
     : { imports: [], providers: [] };
+  registerFeatureControllers(name, (definition.controllers ?? []) as Type[]);
   return {
     definition,
     module: {

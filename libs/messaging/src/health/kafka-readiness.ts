@@ -1,12 +1,15 @@
 import { ReadinessRegistry } from '@coursehub/core';
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Admin, Kafka, logLevel } from 'kafkajs';
 import { MessageBus } from '../message-bus';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
 import { KafkaConnection } from '../transport/kafka-options';
 
 /**
- * `/health/ready` asks a broker for the cluster metadata (a fresh admin after every failure), and
- * is not ready before this process's own producer and reply consumer have connected once.
+ * Kafka is a dependency the services work around (events wait in the outbox, consumers resume
+ * where they stopped): `/health/dependencies` and `dependency_up{dependency="kafka"}` ask a broker
+ * for the cluster metadata (a fresh admin after every failure). Readiness only asks what this
+ * instance cannot serve without: an instance that sends requests must receive their replies.
  */
 @Injectable()
 export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
@@ -16,10 +19,18 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
     private readonly connection: KafkaConnection,
     private readonly bus: MessageBus,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register('kafka', async () => {
+    if ((this.options.requestTopics ?? []).length > 0) {
+      this.readiness.register('kafka-replies', () => {
+        if (!this.bus.receivesReplies)
+          return Promise.reject(new Error('The reply consumer has no partition of its reply topics yet'));
+        return Promise.resolve({ replyTopics: this.options.requestTopics!.length });
+      });
+    }
+    this.readiness.registerDependency('kafka', async () => {
       try {
         this.admin ??= await this.connect();
         const cluster = await this.admin.describeCluster();

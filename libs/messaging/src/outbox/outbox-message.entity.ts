@@ -32,6 +32,10 @@ export class OutboxMessageEntity {
 
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** Set when the event failed to publish OUTBOX_MAX_PUBLISH_ATTEMPTS times: the relay skips it. */
+  @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
+  parkedAt!: Date | null;
 }
 
 /** Events a consumer has applied; the primary key makes a redelivery a no-op. */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MessageBus } from '../message-bus';
-import { backoffDelayMs } from '../messaging.errors';
+import { backoffDelayMs, classifyFailure, errorMessage } from '../messaging.errors';
 import { messagingMetrics } from '../metrics';
 
 interface ClaimedMessage {
@@ -9,6 +9,7 @@ interface ClaimedMessage {
   topic: string;
   message_key: string | null;
   envelope: { correlationId?: string };
+  attempts: number;
 }
 
 export interface OutboxRelayOptions {
@@ -16,13 +17,29 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Sent rows older than this are deleted. */
   retentionMs?: number;
+  /** Longest wait between passes after a failed publish (default 10 s). */
+  retryMaxMs?: number;
+  /** Non-transient publish failures of one event before it is parked (default 10). */
+  maxPublishAttempts?: number;
+  /**
+   * `database-lock` (Kafka, several replicas): a pass claims its batch under a transaction-scoped
+   * advisory lock and `FOR UPDATE SKIP LOCKED`, so one replica publishes at a time, in order.
+   * `process` (in-process transport): one process delivers; publishing waits for the handlers,
+   * so no connection is held meanwhile (an embedded database has a pool of one, which a handler
+   * of the same database may need).
+   */
+  exclusivity?: 'database-lock' | 'process';
+  /** Whether publishing may start (the in-process transport waits for its server). */
+  canPublish?: () => boolean;
 }
 
+const UNSENT = 'sent_at IS NULL AND parked_at IS NULL';
+
 /**
- * Publishes a data source's outbox. Each pass claims a batch with `FOR UPDATE SKIP LOCKED`
- * under a transaction-scoped advisory lock, so with several replicas exactly one publishes at a
- * time and events leave in `seq` order (hence in order per key). A failed publish stops the
- * pass and backs off; nothing is marked sent that the broker did not acknowledge.
+ * Publishes a data source's outbox in `seq` order (hence in order per key). A transient failure
+ * (broker away) stops the pass and backs off, without limit. A non-transient failure counts
+ * against the event; after `maxPublishAttempts` the event is parked (kept with its error, skipped)
+ * so later events flow. Nothing is marked sent that the transport did not acknowledge.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -48,6 +65,7 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
+  /** Stops polling and waits for the pass in flight (call before the transport closes). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
@@ -66,6 +84,10 @@ export class OutboxRelay {
   private async pass(): Promise<void> {
     let published = 0;
     try {
+      if (this.options.canPublish && !this.options.canPublish()) {
+        this.schedule(this.options.pollMs);
+        return;
+      }
       published = await this.publishBatch();
       this.consecutiveFailures = 0;
     } catch (error) {
@@ -78,7 +100,7 @@ export class OutboxRelay {
     const batchFull = published >= (this.options.batchSize ?? 100);
     const delay =
       this.consecutiveFailures > 0
-        ? backoffDelayMs(this.consecutiveFailures, this.options.pollMs, 10_000)
+        ? backoffDelayMs(this.consecutiveFailures, this.options.pollMs, this.options.retryMaxMs ?? 10_000)
         : batchFull
           ? 0
           : this.options.pollMs;
@@ -87,18 +109,44 @@ export class OutboxRelay {
 
   private async publishBatch(): Promise<number> {
     const batchSize = this.options.batchSize ?? 100;
-    let published = 0;
+    if (this.options.exclusivity === 'process') {
+      const claimed = await this.dataSource.query<ClaimedMessage[]>(
+        `SELECT id, topic, message_key, envelope, attempts FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1`,
+        [batchSize],
+      );
+      return this.publishAll(claimed, (sql, parameters) => this.dataSource.query(sql, parameters));
+    }
+    let result = 0;
     let failure: unknown;
-    await this.dataSource.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager: EntityManager) => {
       const [{ locked }] = await manager.query<{ locked: boolean }[]>(
         'SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked',
         [this.lockKey],
       );
       if (!locked) return;
       const claimed = await manager.query<ClaimedMessage[]>(
-        'SELECT id, topic, message_key, envelope FROM outbox_messages WHERE sent_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED',
+        `SELECT id, topic, message_key, envelope, attempts FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
+      try {
+        result = await this.publishAll(claimed, (sql, parameters) => manager.query(sql, parameters));
+      } catch (error) {
+        // Commit what was recorded (sent rows, attempts, parking); report the failure after.
+        failure = error;
+      }
+    });
+    if (failure) throw failure instanceof Error ? failure : new Error('Publishing failed', { cause: failure });
+    return result;
+  }
+
+  /** Publishes in order; stops at a failure that is not the event's own (after recording it). */
+  private async publishAll(
+    claimed: ClaimedMessage[],
+    query: (sql: string, parameters: unknown[]) => Promise<unknown>,
+  ): Promise<number> {
+    const maxAttempts = this.options.maxPublishAttempts ?? 10;
+    let published = 0;
+    try {
       for (const message of claimed) {
         try {
           await this.bus.publish({
@@ -110,32 +158,48 @@ export class OutboxRelay {
               : undefined,
           });
         } catch (error) {
-          failure = error;
-          await manager.query(
-            'UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1',
-            [message.id, (error instanceof Error ? error.message : String(error)).slice(0, 1000)],
-          );
-          break;
+          const text = errorMessage(error).slice(0, 1000);
+          const transient = classifyFailure(error) === 'transient';
+          const attempts = message.attempts + 1;
+          if (!transient && attempts >= maxAttempts) {
+            await query(
+              'UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2, parked_at = now() WHERE id = $1',
+              [message.id, text],
+            );
+            messagingMetrics.outboxParked().inc({ data_source: this.dataSourceName, topic: message.topic });
+            this.logger.error(
+              { eventId: message.id, topic: message.topic, attempts },
+              `Outbox event parked after ${attempts} failed publishes (list/retry with npm run dlq -- outbox): ${text}`,
+            );
+            // Set aside: the events behind it go on.
+            continue;
+          }
+          await query('UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1', [
+            message.id,
+            text,
+          ]);
+          throw error;
         }
-        await manager.query(
-          'UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE id = $1',
-          [message.id],
-        );
+        await query('UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE id = $1', [
+          message.id,
+        ]);
         published++;
+        if (this.stopped && this.options.exclusivity === 'process') break;
       }
-    });
-    if (published > 0)
-      messagingMetrics.outboxPublished().inc({ data_source: this.dataSourceName }, published);
-    if (failure)
-      throw failure instanceof Error ? failure : new Error('Publishing failed', { cause: failure });
+    } finally {
+      if (published > 0) messagingMetrics.outboxPublished().inc({ data_source: this.dataSourceName }, published);
+    }
     return published;
   }
 
   private async housekeeping(): Promise<void> {
-    const [{ backlog }] = await this.dataSource.query<{ backlog: number }[]>(
-      'SELECT count(*)::int AS backlog FROM outbox_messages WHERE sent_at IS NULL',
+    const [{ backlog, parked }] = await this.dataSource.query<{ backlog: number; parked: number }[]>(
+      `SELECT count(*) FILTER (WHERE parked_at IS NULL)::int AS backlog,
+              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
+         FROM outbox_messages WHERE sent_at IS NULL`,
     );
     messagingMetrics.outboxBacklog().set({ data_source: this.dataSourceName }, backlog);
+    messagingMetrics.outboxParkedBacklog().set({ data_source: this.dataSourceName }, parked);
     if (++this.passes % 1000 === 0) {
       const retentionMs = this.options.retentionMs ?? 7 * 86_400_000;
       await this.dataSource.query(

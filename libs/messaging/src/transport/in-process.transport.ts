@@ -25,20 +25,21 @@ export class InProcessContext extends BaseRpcContext<[string]> {
 export class InProcessServer extends Server implements CustomTransportStrategy {
   private readonly inProcessLogger = new Logger(InProcessServer.name);
   /**
-   * Events are handled one at a time in publishing order, as a Kafka consumer with default
-   * settings does, and a publisher never waits for a handler (it only waits for the "broker").
+   * Events of one topic are handled one at a time in publishing order, as a Kafka consumer does
+   * per partition; topics do not wait for each other (a handler retrying through an outage of one
+   * feature's database does not stop the other features).
    */
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queues = new Map<string, Promise<void>>();
 
   listen(callback: () => void): void {
     listeningServers.add(this);
     callback();
   }
 
-  /** Stops taking events, then lets the ones already accepted finish. */
+  /** Stops taking events, then lets the ones already accepted finish (or give up, when stopping). */
   async close(): Promise<void> {
     listeningServers.delete(this);
-    await this.queue;
+    await Promise.all(this.queues.values());
   }
 
   on(): void {
@@ -47,6 +48,11 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
 
   unwrap<T>(): T {
     throw new Error('The in-process transport has no underlying client to unwrap');
+  }
+
+  /** How many servers take events now (the outbox relay waits for one before publishing). */
+  static listeningCount(): number {
+    return listeningServers.size;
   }
 
   /** Request/reply: the first listening handler answers. */
@@ -58,19 +64,33 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
     return undefined;
   }
 
-  /** Events: every listening server with a handler receives them, like one consumer group per service. */
-  static deliverEvent(packet: ReadPacket): number {
-    let delivered = 0;
+  /**
+   * Events: every listening server with a handler receives them, like one consumer group per
+   * service. Resolves once every handler has finished with the event (applied it or dead-lettered
+   * it), rejects when one gave it back (the app is stopping) or failed outside the consumer policy:
+   * the publisher (the outbox relay) then keeps the event and delivers it again.
+   */
+  static async deliverEvent(packet: ReadPacket): Promise<number> {
+    const deliveries: Promise<void>[] = [];
     for (const server of listeningServers) {
       if (!server.getHandlerByPattern(packet.pattern as string)) continue;
-      server.enqueue(packet);
-      delivered++;
+      deliveries.push(server.enqueue(packet));
     }
-    return delivered;
+    const results = await Promise.allSettled(deliveries);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return deliveries.length;
   }
 
-  private enqueue(packet: ReadPacket): void {
-    this.queue = this.queue.then(() => this.process(packet.pattern as string, packet));
+  private enqueue(packet: ReadPacket): Promise<void> {
+    const topic = packet.pattern as string;
+    const handled = (this.queues.get(topic) ?? Promise.resolve()).then(() => this.process(topic, packet));
+    const settled = handled.catch(() => undefined);
+    this.queues.set(topic, settled);
+    void settled.then(() => {
+      if (this.queues.get(topic) === settled) this.queues.delete(topic);
+    });
+    return handled;
   }
 
   /** Runs the handler to completion (the base `handleEvent` only starts its stream). */
@@ -81,8 +101,8 @@ export class InProcessServer extends Server implements CustomTransportStrategy {
       const result: unknown = await handler(packet.data, new InProcessContext(topic));
       if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
     } catch (error) {
-      // The consumer interceptor has already retried and dead-lettered; nothing is left to do.
-      this.inProcessLogger.error({ err: error, topic }, 'In-process event handler failed');
+      this.inProcessLogger.warn({ err: error, topic }, 'In-process event handler did not finish the event');
+      throw error;
     }
   }
 }
@@ -124,10 +144,10 @@ export class InProcessClient extends ClientProxy {
     };
   }
 
-  protected dispatchEvent<T = number>(packet: ReadPacket): Promise<T> {
+  /** Resolves after the handlers ran: an event counts as delivered only once it was handled. */
+  protected async dispatchEvent<T = number>(packet: ReadPacket): Promise<T> {
     // Clone, so a handler can never mutate the producer's object (as over a real wire).
     const data = structuredClone<unknown>(packet.data);
-    const delivered = InProcessServer.deliverEvent({ pattern: packet.pattern as string, data });
-    return Promise.resolve(delivered as T);
+    return (await InProcessServer.deliverEvent({ pattern: packet.pattern as string, data })) as T;
   }
 }

@@ -1,4 +1,6 @@
 import { KafkaOptions, Transport } from '@nestjs/microservices';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SASLOptions } from 'kafkajs';
 import { KafkaEnv } from '../messaging.env';
 
@@ -71,6 +73,33 @@ export function kafkaTransportOptions(connection: KafkaConnection): KafkaOptions
       subscribe: { fromBeginning: true },
       run: { partitionsConsumedConcurrently: 1 },
       send: { acks: -1 },
+    },
+  };
+}
+
+/** Unique per client instance (pod name, pid, random): the reply consumer's own group. */
+export function replyGroupInstanceId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60);
+  return `${host}-${process.pid}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Options of the Nest Kafka client (producer + request/reply). Its reply consumer joins a group of
+ * its own, unique to this instance: every instance then owns every partition of its reply topics
+ * and sees every reply (ignoring other callers' correlation ids), whatever the partition count and
+ * the number of replicas. A shared group would give some replicas no reply partition at all.
+ * It starts at the latest offset and commits nothing: replies sent before it joined have no waiting
+ * caller, and an instance's group is never reused.
+ */
+export function kafkaClientOptions(connection: KafkaConnection, instanceId = replyGroupInstanceId()): KafkaOptions {
+  const options = kafkaTransportOptions(connection).options ?? {};
+  return {
+    transport: Transport.KAFKA,
+    options: {
+      ...options,
+      consumer: { ...options.consumer!, groupId: `${connection.groupId}-replies-${instanceId}` },
+      subscribe: { fromBeginning: false },
+      run: { ...options.run, autoCommit: false },
     },
   };
 }

@@ -1,15 +1,17 @@
 import { keyIdOf, Role } from '@coursehub/core';
+import { JwtService } from '@nestjs/jwt';
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 
 /**
  * An RS256 issuer for tests of services that only verify tokens: configure the service with
- * `publicKeyPem` (JWT_PUBLIC_KEY) and sign tokens as the auth service would.
+ * `publicKeyPem` (JWT_PUBLIC_KEY) and sign tokens as the auth service does (same library, same
+ * header and claims).
  */
 export class TestTokenIssuer {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   readonly keyId: string;
+  private readonly jwt = new JwtService();
 
   constructor(
     readonly issuer = 'coursehub-auth',
@@ -26,13 +28,17 @@ export class TestTokenIssuer {
   }
 
   sign(user: { id: string; email?: string; roles: Role[] }, expiresInSeconds = 900): Promise<string> {
-    return new SignJWT({ email: user.email ?? `${user.id}@example.com`, roles: user.roles })
-      .setProtectedHeader({ alg: 'RS256', kid: this.keyId })
-      .setSubject(user.id)
-      .setIssuer(this.issuer)
-      .setAudience(this.audience)
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInSeconds)
-      .sign(this.privateKey);
+    return this.jwt.signAsync(
+      { email: user.email ?? `${user.id}@example.com`, roles: user.roles },
+      {
+        algorithm: 'RS256',
+        keyid: this.keyId,
+        privateKey: this.privateKey,
+        subject: user.id,
+        issuer: this.issuer,
+        audience: this.audience,
+        expiresIn: expiresInSeconds,
+      },
+    );
   }
 }

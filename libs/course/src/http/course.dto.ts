@@ -1,0 +1,211 @@
+import { PageDto, PageQueryDto } from '@coursehub/core';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  COURSE_LEVELS,
+  COURSE_SORTS,
+  COURSE_STATUSES,
+  type CourseLevel,
+  type CourseSort,
+  type CourseStatus,
+} from '../course.constants';
+import type { CourseEntity } from '../data/course.entity';
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const LANGUAGE_PATTERN = /^[a-z]{2,3}(?:-[A-Z]{2})?$/;
+const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+/** Prices are integer minor units; this cap keeps them exact in JSON numbers and sane for a course. */
+const MAX_PRICE = 100_000_000;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const normaliseTags = ({ value }: { value: unknown }) =>
+  Array.isArray(value)
+    ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().toLowerCase() : tag)))]
+    : value;
+
+export class CreateCourseDto {
+  @ApiProperty({ example: 'Practical PostgreSQL', minLength: 3, maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(3, 200)
+  title!: string;
+
+  @ApiPropertyOptional({
+    example: 'practical-postgresql',
+    description: 'Unique; derived from the title when omitted.',
+    pattern: SLUG_PATTERN.source,
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words separated by hyphens' })
+  slug?: string;
+
+  @ApiPropertyOptional({ example: 'Queries, indexes and transactions.', maxLength: 500 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(500)
+  summary?: string;
+
+  @ApiPropertyOptional({ maxLength: 20_000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20_000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['sql', 'databases'], maxItems: 20 })
+  @IsOptional()
+  @Transform(normaliseTags)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 40, { each: true })
+  tags?: string[];
+
+  @ApiProperty({ example: 'development', maxLength: 60 })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsString()
+  @Length(1, 60)
+  category!: string;
+
+  @ApiProperty({ enum: COURSE_LEVELS })
+  @IsIn(COURSE_LEVELS)
+  level!: CourseLevel;
+
+  @ApiProperty({ example: 'en', description: 'ISO 639 language code, optionally with a region (en-GB).' })
+  @IsString()
+  @Matches(LANGUAGE_PATTERN, { message: 'language must be an ISO 639 code such as en or en-GB' })
+  language!: string;
+
+  @ApiProperty({ example: 4900, description: 'Integer minor units (4900 = 49.00).', minimum: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE)
+  price!: number;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.' })
+  @IsString()
+  @Matches(CURRENCY_PATTERN, { message: 'currency must be a three-letter ISO 4217 code' })
+  currency!: string;
+}
+
+export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
+
+export class CourseDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty() slug!: string;
+  @ApiProperty() summary!: string;
+  @ApiProperty() description!: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty() category!: string;
+  @ApiProperty({ enum: COURSE_LEVELS }) level!: CourseLevel;
+  @ApiProperty() language!: string;
+  @ApiProperty({ description: 'Integer minor units.' }) price!: number;
+  @ApiProperty() currency!: string;
+  @ApiProperty({ format: 'uuid' }) instructorId!: string;
+  @ApiProperty({ enum: COURSE_STATUSES }) status!: CourseStatus;
+  @ApiProperty() enrolmentCount!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+/** `GET /courses`: filters and sort on top of the keyset page (`cursor`, `limit`). */
+export class ListCoursesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Full-text search over title, tags and summary (web search syntax).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) category?: string;
+
+  @ApiPropertyOptional({ enum: COURSE_LEVELS }) @IsOptional() @IsIn(COURSE_LEVELS) level?: CourseLevel;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) language?: string;
+
+  @ApiPropertyOptional({ description: 'Courses carrying this tag.' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsString()
+  @MaxLength(40)
+  tag?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
+
+  @ApiPropertyOptional({ description: 'Minimum price, minor units.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPrice?: number;
+
+  @ApiPropertyOptional({ description: 'Maximum price, minor units.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  maxPrice?: number;
+
+  @ApiPropertyOptional({
+    enum: COURSE_STATUSES,
+    description: 'Only for admins and for instructors listing their own courses; others see published only.',
+  })
+  @IsOptional()
+  @IsIn(COURSE_STATUSES)
+  status?: CourseStatus;
+
+  @ApiPropertyOptional({
+    enum: COURSE_SORTS,
+    description: 'Default: relevance when q is given, newest otherwise.',
+  })
+  @IsOptional()
+  @IsIn(COURSE_SORTS)
+  sort?: CourseSort;
+}
+
+export class CoursePageDto extends PageDto(CourseDto) {
+  @ApiProperty({ description: 'Courses matching the filters, over all pages.' }) total!: number;
+}
+
+export function toCourseDto(course: CourseEntity): CourseDto {
+  return {
+    id: course.id,
+    title: course.title,
+    slug: course.slug,
+    summary: course.summary,
+    description: course.description,
+    tags: course.tags,
+    category: course.category,
+    level: course.level,
+    language: course.language,
+    price: course.price,
+    currency: course.currency,
+    instructorId: course.instructorId,
+    status: course.status,
+    enrolmentCount: course.enrolmentCount,
+    publishedAt: course.publishedAt?.toISOString() ?? null,
+    createdAt: course.createdAt.toISOString(),
+    updatedAt: course.updatedAt.toISOString(),
+  };
+}

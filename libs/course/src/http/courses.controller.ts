@@ -1,0 +1,161 @@
+import {
+  Authenticated,
+  type AuthenticatedUser,
+  CurrentUser,
+  ErrorResponseDto,
+  OptionalAuth,
+} from '@coursehub/core';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { DEFAULT_RECOMMENDATIONS } from '../course.constants';
+import { CoursesService } from '../domain/courses.service';
+import { RecommendationsService } from '../domain/recommendations.service';
+import {
+  CourseDto,
+  CoursePageDto,
+  CreateCourseDto,
+  ListCoursesQueryDto,
+  toCourseDto,
+  UpdateCourseDto,
+} from './course.dto';
+import { RecommendationListDto, RecommendationQueryDto, toRecommendationListDto } from './recommendation.dto';
+
+const ID_PARAM = { name: 'id', description: 'Course id (uuid) or slug.' };
+
+@ApiTags('courses')
+@Controller('courses')
+export class CoursesController {
+  constructor(
+    private readonly courses: CoursesService,
+    private readonly recommendations: RecommendationsService,
+  ) {}
+
+  @Post()
+  @Authenticated('instructor', 'admin')
+  @ApiOperation({ summary: 'Create a draft course taught by the caller' })
+  @ApiCreatedResponse({ type: CourseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
+  async create(@Body() body: CreateCourseDto, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
+    return toCourseDto(await this.courses.create(body, caller));
+  }
+
+  @Get()
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'Search and list courses',
+    description: 'Published courses; instructors also see their own drafts and archived courses, admins all.',
+  })
+  @ApiOkResponse({ type: CoursePageDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  async list(
+    @Query() query: ListCoursesQueryDto,
+    @CurrentUser() caller: AuthenticatedUser | undefined,
+  ): Promise<CoursePageDto> {
+    const page = await this.courses.list(query, caller);
+    return { items: page.items.map(toCourseDto), total: page.total, nextCursor: page.nextCursor };
+  }
+
+  // Declared before `:id` so that "recommendations" is never taken for a course slug.
+  @Get('recommendations')
+  @Authenticated()
+  @ApiOperation({ summary: 'Personalised recommendations for the caller' })
+  @ApiOkResponse({ type: RecommendationListDto })
+  async recommendationsForCaller(
+    @Query() query: RecommendationQueryDto,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<RecommendationListDto> {
+    return toRecommendationListDto(
+      await this.recommendations.forUser(caller.id, query.limit ?? DEFAULT_RECOMMENDATIONS),
+    );
+  }
+
+  @Get(':id')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'One course by id or slug' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: CourseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async get(
+    @Param('id') id: string,
+    @CurrentUser() caller: AuthenticatedUser | undefined,
+  ): Promise<CourseDto> {
+    return toCourseDto(await this.courses.getVisible(id, caller));
+  }
+
+  @Get(':id/similar')
+  @OptionalAuth()
+  @ApiOperation({ summary: 'Courses similar to this one (leaving out those the caller owns)' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: RecommendationListDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async similar(
+    @Param('id') id: string,
+    @Query() query: RecommendationQueryDto,
+    @CurrentUser() caller: AuthenticatedUser | undefined,
+  ): Promise<RecommendationListDto> {
+    const course = await this.courses.getVisible(id, caller);
+    return toRecommendationListDto(
+      await this.recommendations.similarTo(course.id, query.limit ?? DEFAULT_RECOMMENDATIONS, caller?.id),
+    );
+  }
+
+  @Patch(':id')
+  @Authenticated('instructor', 'admin')
+  @ApiOperation({ summary: 'Change a course (its instructor or an admin)' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: CourseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateCourseDto,
+    @CurrentUser() caller: AuthenticatedUser,
+  ): Promise<CourseDto> {
+    return toCourseDto(await this.courses.update(id, body, caller));
+  }
+
+  @Delete(':id')
+  @Authenticated('instructor', 'admin')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Archive a course (its instructor or an admin); it leaves the catalogue' })
+  @ApiParam(ID_PARAM)
+  @ApiNoContentResponse({ description: 'Archived.' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async archive(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
+    await this.courses.archive(id, caller);
+  }
+
+  @Post(':id/publish')
+  @Authenticated('instructor', 'admin')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Publish a course (its instructor or an admin); announces course.published' })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ type: CourseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  async publish(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
+    return toCourseDto(await this.courses.publish(id, caller));
+  }
+}

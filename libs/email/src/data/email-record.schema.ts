@@ -1,0 +1,95 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument, Types } from 'mongoose';
+import { EMAIL_STATUSES, EMAIL_TEMPLATES, EmailStatus, EmailTemplateName } from '../email.constants';
+
+/**
+ * One e-mail the platform sends, from the event that caused it to the SMTP relay's answer.
+ * `to` is null while the recipient's user projection has not arrived yet (an order event can
+ * overtake the `user.registered` of the same user); such an e-mail waits, it is never dropped.
+ */
+@Schema({ collection: 'emails', timestamps: { createdAt: true, updatedAt: 'updatedAt' }, versionKey: false })
+export class EmailRecord {
+  _id!: Types.ObjectId;
+
+  /** Id of the event that caused the e-mail: unique, so a redelivered event never sends twice. */
+  @Prop({ type: String, required: true, unique: true })
+  eventId!: string;
+
+  @Prop({ type: String, required: true })
+  userId!: string;
+
+  @Prop({ type: String, default: null })
+  to!: string | null;
+
+  @Prop({ type: String, required: true, enum: EMAIL_TEMPLATES })
+  template!: EmailTemplateName;
+
+  /** What the template needs besides the recipient (course title, price, …), kept to render late. */
+  @Prop({ type: Object, required: true })
+  data!: Record<string, unknown>;
+
+  /** Null until the recipient is known and the template rendered. */
+  @Prop({ type: String, default: null })
+  subject!: string | null;
+
+  @Prop({ type: String, default: null })
+  text!: string | null;
+
+  @Prop({ type: String, default: null })
+  html!: string | null;
+
+  @Prop({ type: String, required: true, enum: EMAIL_STATUSES, default: 'pending' })
+  status!: EmailStatus;
+
+  /** SMTP attempts so far, whatever their outcome (a re-send after an expired lease counts too). */
+  @Prop({ type: Number, required: true, default: 0 })
+  attempts!: number;
+
+  /** 4xx replies to RCPT TO for this address so far: what EMAIL_MAX_ATTEMPTS bounds. */
+  @Prop({ type: Number, default: 0 })
+  recipientDeferrals!: number;
+
+  @Prop({ type: String, default: null })
+  lastError!: string | null;
+
+  /** The Message-ID the relay accepted; derived from the event id, so the same on every re-send. */
+  @Prop({ type: String, default: null })
+  providerMessageId!: string | null;
+
+  /** When a worker may (re)try; null while the recipient is unresolved and once sent or failed. */
+  @Prop({ type: Date, default: null })
+  nextAttemptAt!: Date | null;
+
+  /**
+   * The worker sending the e-mail and until when, written before the SMTP call: a claim of a crashed
+   * replica (or one that could not record the send) expires by itself and the e-mail is sent again.
+   */
+  @Prop({ type: String, default: null })
+  leaseOwner!: string | null;
+
+  @Prop({ type: Date, default: null })
+  leaseExpiresAt!: Date | null;
+
+  @Prop({ type: String, default: null })
+  correlationId!: string | null;
+
+  createdAt!: Date;
+  updatedAt!: Date;
+
+  @Prop({ type: Date, default: null })
+  sentAt!: Date | null;
+}
+
+export type EmailRecordDocument = HydratedDocument<EmailRecord>;
+
+export const EmailRecordSchema = SchemaFactory.createForClass(EmailRecord);
+// The delivery worker's claim: due pending e-mails, oldest first, and expired `sending` leases.
+EmailRecordSchema.index({ status: 1, nextAttemptAt: 1 });
+EmailRecordSchema.index({ status: 1, leaseExpiresAt: 1 });
+// Waiting e-mails of a user whose projection just arrived.
+EmailRecordSchema.index({ userId: 1, to: 1 });
+// Admin queries: newest first (ties by event id, the list's keyset), by status, recipient or template.
+EmailRecordSchema.index({ createdAt: -1, eventId: -1 });
+EmailRecordSchema.index({ status: 1, createdAt: -1 });
+EmailRecordSchema.index({ to: 1, createdAt: -1 });
+EmailRecordSchema.index({ template: 1, createdAt: -1 });

@@ -1,0 +1,266 @@
+import { counter, runWithCorrelationId, TypedConfigService } from '@coursehub/core';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ClaimedEmail, DeliveryOutcome, EmailRecordsRepository } from '../data/email-records.repository';
+import type { EmailEnv } from '../email.env';
+import { EmailsService } from './emails.service';
+import { Mailer } from './mailer';
+import { messageIdOf } from './message-id';
+import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-failures';
+import { SmtpRelayHealth } from './smtp-relay-health';
+
+/** Polls between sweeps for e-mails whose recipient arrived without anyone resolving them. */
+const SWEEP_EVERY_POLLS = 10;
+const SWEEP_BATCH = 50;
+/** Retries of the "sent" write while MongoDB is away: short, to land well before the lease expires. */
+const RECORD_SENT_RETRY_BASE_MS = 100;
+const RECORD_SENT_RETRY_MAX_MS = 2_000;
+
+const emailDeliveries = () =>
+  counter({
+    name: 'coursehub_email_deliveries_total',
+    help: 'SMTP delivery attempts of e-mails, by template and outcome (sent, relay-unavailable, retry, failed).',
+    labelNames: ['template', 'outcome'],
+  });
+
+/**
+ * Sends pending e-mails, at most EMAIL_DELIVERY_CONCURRENCY at a time per replica.
+ * - Each e-mail is claimed atomically (EmailRecordsRepository.claimNextDue): it moves to `sending`
+ *   with a lease and a counted attempt before the SMTP call, so replicas never send it at once.
+ * - Its Message-ID comes from the event id, so any re-send is the same message.
+ * - Only the SMTP call decides the outcome. Once the relay accepted, the e-mail IS sent: the write
+ *   that records it is retried until MongoDB answers, and if this worker dies first, the lease
+ *   expires and the e-mail is sent again with the same Message-ID; it is never marked `failed`.
+ * - Relay-wide failures pause the whole worker (SmtpRelayHealth) and never fail an e-mail; a
+ *   deferred recipient is retried with backoff up to EMAIL_MAX_ATTEMPTS; a rejected one is `failed`.
+ */
+@Injectable()
+export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(EmailDeliveryWorker.name);
+  private readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly deliveries = emailDeliveries();
+  private readonly stopped = new AbortController();
+  private readonly settings: {
+    concurrency: number;
+    pollMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
+  private timer: NodeJS.Timeout | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
+  private polls = 0;
+  private pumping = false;
+  private pumpRequested = false;
+
+  constructor(
+    private readonly records: EmailRecordsRepository,
+    private readonly emailsService: EmailsService,
+    private readonly mailer: Mailer,
+    private readonly relay: SmtpRelayHealth,
+    @Inject(ConfigService) env: TypedConfigService<EmailEnv>,
+  ) {
+    this.settings = {
+      concurrency: env.get('EMAIL_DELIVERY_CONCURRENCY', { infer: true }),
+      pollMs: env.get('EMAIL_POLL_INTERVAL_MS', { infer: true }),
+      leaseMs: env.get('EMAIL_LEASE_MS', { infer: true }),
+      maxAttempts: env.get('EMAIL_MAX_ATTEMPTS', { infer: true }),
+      retryBaseMs: env.get('EMAIL_RETRY_BASE_MS', { infer: true }),
+      retryMaxMs: env.get('EMAIL_RETRY_MAX_MS', { infer: true }),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    this.emailsService.onRecorded(() => this.kick());
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Stops claiming and waits for the sends in flight (bounded by SMTP_TIMEOUT_MS) before Mongo closes. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped.abort();
+    clearInterval(this.timer);
+    clearTimeout(this.resumeTimer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Look for due e-mails now. Cheap to call often: concurrent calls coalesce into one pass. */
+  kick(): void {
+    void this.pump();
+  }
+
+  private get stopping(): boolean {
+    return this.stopped.signal.aborted;
+  }
+
+  private async poll(): Promise<void> {
+    this.polls += 1;
+    if (this.polls % SWEEP_EVERY_POLLS === 0) {
+      try {
+        for (const userId of await this.emailsService.usersWithWaitingEmails(SWEEP_BATCH)) {
+          await this.emailsService.resolveWaitingFor(userId);
+        }
+      } catch (error) {
+        this.logger.warn({ err: error }, 'Sweep of e-mails waiting for a recipient failed');
+      }
+    }
+    await this.pump();
+  }
+
+  /** While the relay is failing, one e-mail at a time probes it; otherwise the configured concurrency. */
+  private get slots(): number {
+    return this.relay.isDown ? 1 : this.settings.concurrency;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpRequested = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpRequested = false;
+        while (!this.stopping && this.inFlight.size < this.slots && !this.pausedForRelay()) {
+          const email = await this.records.claimNextDue(this.workerId, this.settings.leaseMs);
+          if (!email) break;
+          const delivery: Promise<void> = this.deliver(email).finally(() => {
+            this.inFlight.delete(delivery);
+            this.kick();
+          });
+          this.inFlight.add(delivery);
+        }
+      } while (this.pumpRequested && !this.stopping);
+    } catch (error) {
+      // MongoDB unreachable: the next poll tries again; readiness reports the outage.
+      this.logger.warn({ err: error }, 'Claiming pending e-mails failed');
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** True while the relay backoff runs; the worker then resumes by itself when it ends. */
+  private pausedForRelay(): boolean {
+    const remainingMs = this.relay.pauseRemainingMs();
+    if (remainingMs > 0 && !this.resumeTimer) {
+      this.resumeTimer = setTimeout(() => {
+        this.resumeTimer = undefined;
+        this.kick();
+      }, remainingMs);
+      this.resumeTimer.unref();
+    }
+    return remainingMs > 0;
+  }
+
+  private deliver(email: ClaimedEmail): Promise<void> {
+    const context = {
+      emailId: String(email._id),
+      eventId: email.eventId,
+      template: email.template,
+      attempt: email.attempts,
+    };
+    return runWithCorrelationId(email.correlationId ?? email.eventId, async () => {
+      const messageId = messageIdOf(email);
+      // Only the SMTP call belongs in this try: a failing write after it must not turn a sent
+      // e-mail into a failed one (an admin retry would then send it twice).
+      try {
+        await this.mailer.send({
+          messageId,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          headers: { 'X-CourseHub-Event-Id': email.eventId },
+        });
+      } catch (error) {
+        await this.recordFailedAttempt(email, error, context);
+        return;
+      }
+      const sentAt = new Date();
+      this.relay.recordSent();
+      this.deliveries.inc({ template: email.template, outcome: 'sent' });
+      this.logger.log({ ...context, messageId }, 'E-mail sent');
+      await this.recordSent(email, { sentAt, messageId }, context);
+    }).catch((error: unknown) => {
+      // Recording a failed attempt failed (MongoDB down): nothing was sent, the lease expires and
+      // the e-mail is tried again.
+      this.logger.error({ err: error, ...context }, 'Could not record the delivery outcome');
+    });
+  }
+
+  /**
+   * Writes `sent`, retrying while MongoDB is away. Gives up only when the app stops: the lease then
+   * expires and the e-mail is sent again under the same Message-ID.
+   */
+  private async recordSent(
+    email: ClaimedEmail,
+    sent: { sentAt: Date; messageId: string },
+    context: Record<string, unknown>,
+  ): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.records.markSent(email._id, sent);
+        if (failures > 1) this.logger.log({ ...context, failures }, 'Sent e-mail recorded after retries');
+        return;
+      } catch (error) {
+        if (failures === 1) {
+          this.logger.warn({ err: error, ...context }, 'Could not record a sent e-mail, retrying');
+        }
+        const delayMs = retryDelayMs(failures, RECORD_SENT_RETRY_BASE_MS, RECORD_SENT_RETRY_MAX_MS);
+        const stopped = await sleep(delayMs, false, { signal: this.stopped.signal }).catch(() => true);
+        if (stopped) {
+          this.logger.error(
+            { ...context, messageId: sent.messageId },
+            'Stopping before a sent e-mail was recorded: it is re-sent with the same Message-ID after its lease',
+          );
+          return;
+        }
+      }
+    }
+  }
+
+  private async recordFailedAttempt(
+    email: ClaimedEmail,
+    error: unknown,
+    context: Record<string, unknown>,
+  ): Promise<void> {
+    const lastError = describeSmtpFailure(error);
+    const kind = classifySmtpFailure(error);
+    if (kind === 'relay') {
+      // The relay is failing for everyone: wait with all e-mails, and keep this one's budget.
+      const pauseMs = this.relay.recordRelayFailure(lastError);
+      await this.settle(email, { status: 'pending', lastError, nextAttemptAt: new Date(Date.now() + pauseMs) });
+      this.deliveries.inc({ template: email.template, outcome: 'relay-unavailable' });
+      this.logger.warn({ ...context, pauseMs, error: lastError }, 'SMTP relay failing, delivery paused');
+      return;
+    }
+    const recipientDeferrals = (email.recipientDeferrals ?? 0) + 1;
+    if (kind === 'recipient-deferred' && recipientDeferrals < this.settings.maxAttempts) {
+      const delayMs = retryDelayMs(recipientDeferrals, this.settings.retryBaseMs, this.settings.retryMaxMs);
+      const nextAttemptAt = new Date(Date.now() + delayMs);
+      await this.settle(email, { status: 'pending', lastError, nextAttemptAt, recipientDeferrals });
+      this.deliveries.inc({ template: email.template, outcome: 'retry' });
+      this.logger.warn({ ...context, delayMs, error: lastError }, 'Recipient deferred the e-mail, will retry');
+      return;
+    }
+    await this.settle(email, {
+      status: 'failed',
+      lastError,
+      nextAttemptAt: null,
+      ...(kind === 'recipient-deferred' ? { recipientDeferrals } : {}),
+    });
+    this.deliveries.inc({ template: email.template, outcome: 'failed' });
+    this.logger.error({ ...context, error: lastError }, 'E-mail delivery failed for good');
+  }
+
+  /** Writes the outcome and releases the lease, only while this worker still holds it. */
+  private settle(email: ClaimedEmail, outcome: DeliveryOutcome): Promise<void> {
+    return this.records.settle(email._id, this.workerId, outcome);
+  }
+}

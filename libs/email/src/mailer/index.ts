@@ -1,2 +1,0 @@
-export * from './mailer.service';
-export * from './smtp-failures';

@@ -1,2 +1,0 @@
-export * from './email-record.schema';
-export * from './user-projection.schema';

@@ -1,0 +1,3 @@
+import { describeGuaranteesSuite } from './guarantees-suite';
+
+describeGuaranteesSuite('in-process');

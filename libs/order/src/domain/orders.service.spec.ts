@@ -1,0 +1,299 @@
+import type { CourseSnapshot } from '@coursehub/contracts';
+import {
+  AuthenticatedUser,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UnavailableError,
+  UnprocessableError,
+} from '@coursehub/core';
+import { Outbox } from '@coursehub/messaging';
+import { getTransactionHostToken } from '@nestjs-cls/transactional';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OrderEntity } from '../data/order.entity';
+import { OrdersRepository, OwnerOrdersQuery } from '../data/orders.repository';
+import { ORDER_FEATURE } from '../order.constants';
+import { COURSE_CATALOG, CourseCatalog, CourseCatalogUnavailableError } from './course-catalog';
+import { OrdersService } from './orders.service';
+
+/** The order database in memory: orders and outbox events, with transactions that roll back. */
+class InMemoryOrderDatabase {
+  orders = new Map<string, OrderEntity>();
+  events: { type: string; data: Record<string, unknown>; key: string }[] = [];
+  private depth = 0;
+
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  async withTransaction<T>(work: () => Promise<T>): Promise<T> {
+    const snapshot = {
+      orders: new Map([...this.orders].map(([id, o]) => [id, { ...o }])),
+      events: [...this.events],
+    };
+    this.depth++;
+    try {
+      return await work();
+    } catch (error) {
+      Object.assign(this, snapshot);
+      throw error;
+    } finally {
+      this.depth--;
+    }
+  }
+}
+
+/** Keeps the rules of the real tables: one confirmed order per user and course, newest-first keyset. */
+class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof OrdersRepository> {
+  constructor(private readonly db: InMemoryOrderDatabase) {}
+
+  insertConfirmed(order: OrderEntity): Promise<boolean> {
+    const duplicate = [...this.db.orders.values()].some(
+      (o) => o.userId === order.userId && o.courseId === order.courseId && o.status === 'confirmed',
+    );
+    if (!duplicate) this.db.orders.set(order.id, { ...order });
+    return Promise.resolve(!duplicate);
+  }
+
+  findById(id: string): Promise<OrderEntity | null> {
+    const found = this.db.orders.get(id);
+    return Promise.resolve(found ? { ...found } : null);
+  }
+
+  findByIdForUpdate(id: string): Promise<OrderEntity | null> {
+    if (!this.db.inTransaction) throw new Error('a row lock needs a transaction');
+    return this.findById(id);
+  }
+
+  markCancelled(id: string, at: Date): Promise<void> {
+    Object.assign(this.db.orders.get(id)!, { status: 'cancelled', cancelledAt: at, updatedAt: at });
+    return Promise.resolve();
+  }
+
+  findNewestOfOwner(query: OwnerOrdersQuery): Promise<OrderEntity[]> {
+    const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
+      b.createdAt - a.createdAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
+    const after = query.after && { createdAt: Date.parse(query.after.createdAt), id: query.after.id };
+    const rows = [...this.db.orders.values()]
+      .filter((o) => o.userId === query.ownerId && (!query.status || o.status === query.status))
+      .filter((o) => !after || newestFirst(after, { createdAt: o.createdAt.getTime(), id: o.id }) < 0)
+      .sort((a, b) =>
+        newestFirst({ ...a, createdAt: a.createdAt.getTime() }, { ...b, createdAt: b.createdAt.getTime() }),
+      )
+      .slice(0, query.limit);
+    return Promise.resolve(rows.map((o) => ({ ...o })));
+  }
+}
+
+class FakeCourseCatalog implements CourseCatalog {
+  readonly courses = new Map<string, CourseSnapshot>();
+  down = false;
+
+  add(title: string, status: CourseSnapshot['status'] = 'published', price = 4900): CourseSnapshot {
+    const course: CourseSnapshot = {
+      id: randomUUID(),
+      slug: title.toLowerCase().replace(/ /g, '-'),
+      title,
+      status,
+      instructorId: randomUUID(),
+      category: 'development',
+      tags: [],
+      price,
+      currency: 'EUR',
+    };
+    this.courses.set(course.id, course);
+    return course;
+  }
+
+  findCourse(courseId: string): Promise<CourseSnapshot | undefined> {
+    if (this.down) return Promise.reject(new CourseCatalogUnavailableError(new Error('request timed out')));
+    return Promise.resolve(this.courses.get(courseId));
+  }
+}
+
+const person = (...roles: AuthenticatedUser['roles']): AuthenticatedUser => ({
+  id: randomUUID(),
+  email: `${randomUUID()}@example.com`,
+  roles,
+});
+
+describe('OrdersService', () => {
+  let db: InMemoryOrderDatabase;
+  let catalog: FakeCourseCatalog;
+  let service: OrdersService;
+  let published: CourseSnapshot;
+
+  beforeEach(async () => {
+    db = new InMemoryOrderDatabase();
+    catalog = new FakeCourseCatalog();
+    published = catalog.add('Practical PostgreSQL');
+    const outbox = {
+      add: (contract: { type: string }, data: Record<string, unknown>, options: { key: string }) => {
+        if (!db.inTransaction) throw new Error('Outbox.add outside a transaction');
+        db.events.push({ type: contract.type, data, key: options.key });
+        return Promise.resolve();
+      },
+    };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        OrdersService,
+        { provide: getTransactionHostToken(ORDER_FEATURE), useValue: db },
+        { provide: OrdersRepository, useValue: new InMemoryOrdersRepository(db) },
+        { provide: COURSE_CATALOG, useValue: catalog },
+        { provide: Outbox, useValue: outbox },
+      ],
+    }).compile();
+    service = moduleRef.get(OrdersService);
+  });
+
+  describe('place', () => {
+    it('confirms an order with a snapshot of the course and writes order.confirmed with it', async () => {
+      const student = person('student');
+      const order = await service.place(student, published.id);
+      expect(order).toEqual({
+        id: expect.any(String),
+        userId: student.id,
+        courseId: published.id,
+        courseTitle: 'Practical PostgreSQL',
+        price: 4900,
+        currency: 'EUR',
+        status: 'confirmed',
+        createdAt: expect.any(Date),
+        updatedAt: order.createdAt,
+        cancelledAt: null,
+      });
+      expect([...db.orders.values()]).toEqual([order]);
+      expect(db.events).toEqual([
+        {
+          type: 'order.confirmed',
+          key: order.id,
+          data: {
+            orderId: order.id,
+            userId: student.id,
+            courseId: published.id,
+            courseTitle: 'Practical PostgreSQL',
+            price: 4900,
+            currency: 'EUR',
+          },
+        },
+      ]);
+    });
+
+    it.each([
+      ['an unpublished course', () => catalog.add('Unfinished', 'draft').id, UnprocessableError],
+      ['an unknown course', () => randomUUID(), NotFoundError],
+    ])('refuses %s and stores nothing', async (_case, courseIdOf, expected) => {
+      await expect(service.place(person('student'), courseIdOf())).rejects.toThrow(expected);
+      expect(db.orders.size).toBe(0);
+      expect(db.events).toEqual([]);
+    });
+
+    it('answers UnavailableError with a retry-after when the course catalogue is down, storing nothing', async () => {
+      catalog.down = true;
+      const error = await service.place(person('student'), published.id).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(UnavailableError);
+      expect(error).toMatchObject({ retryAfterSeconds: 5, message: expect.stringMatching(/course service/) });
+      expect(db.orders.size).toBe(0);
+      expect(db.events).toEqual([]);
+    });
+
+    it('refuses a second confirmed order of the same course (ConflictError) and writes no second event', async () => {
+      const student = person('student');
+      await service.place(student, published.id);
+      await expect(service.place(student, published.id)).rejects.toThrow(
+        new ConflictError('You have already ordered this course'),
+      );
+      expect(db.orders.size).toBe(1);
+      expect(db.events).toHaveLength(1);
+      // Someone else may order it.
+      await expect(service.place(person('student'), published.id)).resolves.toMatchObject({
+        status: 'confirmed',
+      });
+    });
+  });
+
+  describe('cancel', () => {
+    it('cancels once with order.cancelled, repeats as a no-op, and lets the course be ordered again', async () => {
+      const student = person('student');
+      const order = await service.place(student, published.id);
+      const cancelled = await service.cancel(student, order.id, 'Changed my mind');
+      expect(cancelled).toEqual({
+        ...order,
+        status: 'cancelled',
+        cancelledAt: expect.any(Date),
+        updatedAt: cancelled.cancelledAt,
+      });
+      expect(await service.cancel(student, order.id)).toEqual(cancelled);
+      expect(db.events.map((event) => [event.type, event.key])).toEqual([
+        ['order.confirmed', order.id],
+        ['order.cancelled', order.id],
+      ]);
+      expect(db.events[1].data).toEqual({
+        orderId: order.id,
+        userId: student.id,
+        courseId: published.id,
+        courseTitle: 'Practical PostgreSQL',
+        reason: 'Changed my mind',
+      });
+      const again = await service.place(student, published.id);
+      expect(again.id).not.toBe(order.id);
+      // Without a reason the event says who cancelled.
+      await service.cancel(student, again.id);
+      expect(db.events.at(-1)?.data.reason).toBe('Cancelled by the student');
+    });
+  });
+
+  describe('visibility', () => {
+    it("hides another user's order (NotFoundError) from reading and cancelling; admins see and cancel it", async () => {
+      const owner = person('student');
+      const other = person('student', 'instructor');
+      const order = await service.place(owner, published.id);
+      await expect(service.get(other, order.id)).rejects.toThrow(new NotFoundError('Order not found'));
+      await expect(service.cancel(other, order.id)).rejects.toThrow(NotFoundError);
+      expect(db.orders.get(order.id)?.status).toBe('confirmed');
+      await expect(service.get(person('student'), randomUUID())).rejects.toThrow(NotFoundError);
+
+      const admin = person('admin');
+      await expect(service.get(admin, order.id)).resolves.toEqual(order);
+      await expect(service.cancel(admin, order.id)).resolves.toMatchObject({ status: 'cancelled' });
+      expect(db.events.at(-1)?.data.reason).toBe('Cancelled by an admin');
+    });
+
+    it("lists only one's own orders; only admins may list someone else's", async () => {
+      const owner = person('student');
+      const order = await service.place(owner, published.id);
+      const other = person('student');
+      expect(await service.list(other, { limit: 20 })).toEqual({ items: [], nextCursor: null });
+      await expect(service.list(other, { limit: 20, userId: owner.id })).rejects.toThrow(ForbiddenError);
+      const asAdmin = await service.list(person('admin'), { limit: 20, userId: owner.id });
+      expect(asAdmin.items.map((item) => item.id)).toEqual([order.id]);
+    });
+  });
+
+  describe('list', () => {
+    it('pages newest first with a cursor, filters by status and refuses an altered cursor', async () => {
+      const student = person('student');
+      const placed: OrderEntity[] = [];
+      for (const title of ['One', 'Two', 'Three']) {
+        placed.push(await service.place(student, catalog.add(title).id));
+        await sleep(3); // distinct creation times
+      }
+      const first = await service.list(student, { limit: 2 });
+      expect(first.items.map((item) => item.id)).toEqual([placed[2].id, placed[1].id]);
+      expect(first.nextCursor).toEqual(expect.any(String));
+      const second = await service.list(student, { limit: 2, cursor: first.nextCursor! });
+      expect(second).toEqual({ items: [placed[0]], nextCursor: null });
+
+      await service.cancel(student, placed[1].id);
+      const cancelled = await service.list(student, { limit: 20, status: 'cancelled' });
+      expect(cancelled.items.map((item) => item.id)).toEqual([placed[1].id]);
+
+      await expect(service.list(student, { limit: 2, cursor: `${first.nextCursor}x` })).rejects.toThrow(
+        InvalidInputError,
+      );
+    });
+  });
+});

@@ -1,0 +1,163 @@
+import { eventually, ORDER_EVENTS_BROKER, OrderOverKafkaEnvironment, Persona } from './order-over-kafka-env';
+
+/** What only the real course service over Kafka shows; the rest is in libs/order/test. */
+describe('orders (order and course services over Kafka, real PostgreSQL)', () => {
+  const env = new OrderOverKafkaEnvironment();
+  let paidCourse: { id: string };
+  let freeCourse: { id: string };
+  let draftCourse: { id: string };
+
+  beforeAll(async () => {
+    await env.start();
+    const instructor = await env.persona(['instructor']);
+    paidCourse = await env.createCourse(instructor, { title: 'Practical PostgreSQL', price: 4900 });
+    freeCourse = await env.createCourse(instructor, { title: 'Free Kafka Primer', price: 0 });
+    draftCourse = await env.createCourse(instructor, {
+      title: 'Unfinished Course',
+      price: 1000,
+      draft: true,
+    });
+  }, 120_000);
+
+  afterAll(() => env.stop(), 60_000);
+
+  const order = (student: Persona, courseId: string, headers: Record<string, string> = {}) =>
+    env.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
+
+  it('asks the course service over Kafka, confirms with its snapshot and publishes order.confirmed', async () => {
+    const student = await env.persona(['student']);
+    const placed = await order(student, paidCourse.id);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toEqual({
+      id: expect.any(String),
+      userId: student.id,
+      courseId: paidCourse.id,
+      courseTitle: 'Practical PostgreSQL',
+      price: 4900,
+      currency: 'EUR',
+      status: 'confirmed',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      cancelledAt: null,
+    });
+    expect((await order(student, freeCourse.id)).body).toMatchObject({ price: 0, status: 'confirmed' });
+    expect((await order(student, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await order(student, draftCourse.id)).status).toBe(422);
+
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.length > 0,
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      type: 'order.confirmed',
+      version: 1,
+      producer: 'order',
+      data: {
+        orderId: placed.body.id,
+        userId: student.id,
+        courseId: paidCourse.id,
+        courseTitle: 'Practical PostgreSQL',
+        price: 4900,
+        currency: 'EUR',
+      },
+    });
+  });
+
+  it('publishes order.confirmed then order.cancelled once each on Kafka', async () => {
+    const student = await env.persona(['student']);
+    const placed = await order(student, paidCourse.id);
+    const cancelled = await env.orders('POST', `/orders/${placed.body.id}/cancel`, {
+      token: student.token,
+      body: { reason: 'Changed my mind' },
+    });
+    expect(cancelled.status).toBe(200);
+    const twice = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: student.token });
+    expect(twice.body).toEqual(cancelled.body);
+
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.some((event) => event.type === 'order.cancelled'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong second event to show up
+    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual([
+      'order.confirmed',
+      'order.cancelled',
+    ]);
+    expect(events.find((event) => event.type === 'order.cancelled')?.data).toMatchObject({
+      courseTitle: 'Practical PostgreSQL',
+      reason: 'Changed my mind',
+    });
+  });
+
+  it('turns 20 concurrent identical keyed requests into one order and one event on Kafka', async () => {
+    const student = await env.persona(['student']);
+    const key = `checkout-${student.id}`;
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => order(student, paidCourse.id, { 'idempotency-key': key })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
+    expect(new Set(responses.map((response) => JSON.stringify(response.body))).size).toBe(1);
+    expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
+      { id: responses[0].body.id, status: 'confirmed' },
+    ]);
+    await eventually(
+      () => env.eventsOf(responses[0].body.id),
+      (found) => found.length > 0,
+    );
+    expect(env.eventsOf(responses[0].body.id)).toHaveLength(1);
+  });
+
+  it('confirms orders while the broker of the order topics is down; the event follows when it is back', async () => {
+    const student = await env.persona(['student']);
+    await env.cluster.brokerDown(ORDER_EVENTS_BROKER);
+    let placed;
+    try {
+      placed = await order(student, paidCourse.id);
+      expect(placed.status).toBe(201);
+      expect(placed.body.status).toBe('confirmed');
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(env.eventsOf(placed.body.id)).toHaveLength(0);
+      const [outbox] = await env.orderDataSource.query<{ sent_at: Date | null }[]>(
+        `SELECT sent_at FROM outbox_messages WHERE envelope->'data'->>'orderId' = $1`,
+        [placed.body.id],
+      );
+      expect(outbox).toEqual({ sent_at: null });
+    } finally {
+      await env.cluster.brokerUp(ORDER_EVENTS_BROKER);
+    }
+    const events = await eventually(
+      () => env.eventsOf(placed.body.id),
+      (found) => found.length > 0,
+      45_000,
+    );
+    expect(events.map((event) => event.type)).toEqual(['order.confirmed']);
+  }, 90_000);
+
+  it('answers 503 with Retry-After and stores nothing while the course service is down; a retry succeeds', async () => {
+    const student = await env.persona(['student']);
+    await env.stopCourseService();
+    const started = Date.now();
+    const unavailable = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.headers.get('retry-after')).toBe('5');
+    expect(unavailable.body).toMatchObject({
+      statusCode: 503,
+      message: expect.stringMatching(/course service/),
+    });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
+    expect(
+      await env.orderDataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id]),
+    ).toEqual([]);
+
+    await env.startCourseService();
+    const retried = await eventually(
+      () => order(student, paidCourse.id, { 'idempotency-key': 'during-outage' }),
+      (response) => response.status !== 503,
+      60_000,
+    );
+    expect(retried.status).toBe(201);
+    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
+  }, 120_000);
+});
