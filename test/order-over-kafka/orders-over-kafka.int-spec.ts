@@ -134,11 +134,15 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     expect(events.map((event) => event.type)).toEqual(['order.confirmed']);
   }, 90_000);
 
-  it('answers 503 with Retry-After and stores nothing while the course service is down; a retry succeeds', async () => {
+  it('while the course service is down: a course never seen answers 503 with Retry-After and stores nothing (a retry succeeds), a course seen before is ordered on its remembered snapshot', async () => {
     const student = await env.persona(['student']);
+    const instructor = await env.persona(['instructor']);
+    const unseenCourse = await env.createCourse(instructor, { title: 'Never Looked Up', price: 1200 });
+    // Seen before the outage: an order by someone else looks it up.
+    expect((await order(await env.persona(['student']), paidCourse.id)).status).toBe(201);
     await env.stopCourseService();
     const started = Date.now();
-    const unavailable = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
+    const unavailable = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
     expect(unavailable.status).toBe(503);
     expect(unavailable.headers.get('retry-after')).toBe('5');
     expect(unavailable.body).toMatchObject({
@@ -151,13 +155,22 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       await env.orderDataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id]),
     ).toEqual([]);
 
+    // Its remembered snapshot carries the order through the outage.
+    const remembered = await order(student, paidCourse.id);
+    expect(remembered.status).toBe(201);
+    expect(remembered.body).toMatchObject({
+      courseId: paidCourse.id,
+      price: 4900,
+      courseTitle: 'Practical PostgreSQL',
+    });
+
     await env.startCourseService();
     const retried = await eventually(
-      () => order(student, paidCourse.id, { 'idempotency-key': 'during-outage' }),
+      () => order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' }),
       (response) => response.status !== 503,
       60_000,
     );
     expect(retried.status).toBe(201);
-    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
+    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(2);
   }, 120_000);
 });

@@ -141,7 +141,7 @@ spec:
       {{- end }}
 {{- end }}
 
-{{/* Liveness: the process answers. Readiness: its database/Kafka/Mongo/SMTP answer. Startup: migrations may take a while. */}}
+{{/* Liveness: the process answers. Readiness: what it cannot serve without (its database; MongoDB for e-mail; reply consumer of a caller), never Kafka/SMTP/JWKS (see /health/dependencies). Startup: migrations may take a while. */}}
 {{- define "coursehub.probes" -}}
 startupProbe:
   httpGet:

@@ -6,7 +6,8 @@ Wait for the rollout:
 
 Check it from your machine:
   kubectl -n {{ .Release.Namespace }} port-forward service/{{ include "coursehub.fullname" . }} 8080:{{ .Values.service.port }}
-  curl http://127.0.0.1:8080/health/ready      # database, Kafka{{ if .Values.config.MONGO_URL }}, MongoDB, SMTP{{ end }}
+  curl http://127.0.0.1:8080/health/ready          # what it cannot serve without: database{{ if .Values.config.MONGO_URL }}, MongoDB{{ end }}
+  curl http://127.0.0.1:8080/health/dependencies   # what it works around while away: Kafka{{ if .Values.config.MONGO_URL }}, SMTP{{ end }}
   open http://127.0.0.1:8080/docs              # OpenAPI
 {{- if .Values.ingress.enabled }}
 {{- range .Values.ingress.hosts }}

@@ -38,6 +38,8 @@ describe('e-mail recording, delivery and admin API', () => {
       MAIL_FROM: 'CourseHub <no-reply@coursehub.test>',
       EMAIL_RETRY_BASE_MS: '40',
       EMAIL_RETRY_MAX_MS: '200',
+      EMAIL_RELAY_RETRY_BASE_MS: '40',
+      EMAIL_RELAY_RETRY_MAX_MS: '200',
       EMAIL_POLL_INTERVAL_MS: '50',
     };
     ({ app, baseUrl } = await startEmailApp(infrastructure, env));
@@ -67,7 +69,7 @@ describe('e-mail recording, delivery and admin API', () => {
     eventually(
       async () => {
         const record = await emails.findByEventId(eventId);
-        return record && record.status !== 'pending' ? record : undefined;
+        return record && (record.status === 'sent' || record.status === 'failed') ? record : undefined;
       },
       10_000,
       `delivery of ${eventId}`,
@@ -94,6 +96,7 @@ describe('e-mail recording, delivery and admin API', () => {
     expect(message.text).toContain('Hello Ada <Lovelace> & Co,');
     expect(message.html).toContain('Hello Ada &lt;Lovelace&gt; &amp; Co,');
     expect(message.header('x-coursehub-event-id')).toBe(event.id);
+    expect(message.messageId).toBe(`<${event.id}.welcome@coursehub>`);
     expect(sent.providerMessageId).toBe(message.messageId);
 
     await emails.handleUserRegistered(event);
@@ -105,7 +108,7 @@ describe('e-mail recording, delivery and admin API', () => {
     expect(page.nextCursor).toBeNull();
   });
 
-  it('retries transient SMTP failures with backoff and sends on the third attempt', async () => {
+  it('retries a relay answering 4xx with backoff and sends on the third attempt', async () => {
     sink.failNext(2, 451, 'Greylisted, try again later');
     const event = registered('Grace');
     await emails.handleUserRegistered(event);
@@ -113,12 +116,12 @@ describe('e-mail recording, delivery and admin API', () => {
     const sent = await settled(event.id);
     expect(sent).toMatchObject({ status: 'sent', attempts: 3, lastError: '451 Greylisted, try again later' });
     expect(messagesTo(event.data.email)).toHaveLength(1);
-    // Two backoffs of at least half of 40 and 80 ms.
+    // Two relay pauses of at least half of 40 and 80 ms.
     expect(sent.sentAt!.getTime() - sent.createdAt.getTime()).toBeGreaterThanOrEqual(60);
   });
 
-  it('marks an e-mail failed after EMAIL_MAX_ATTEMPTS transient failures; an admin retry sends it', async () => {
-    sink.failNext(5, 421, 'Service not available, closing channel');
+  it('marks an e-mail failed after EMAIL_MAX_ATTEMPTS deferrals of its recipient; an admin retry sends it', async () => {
+    sink.failNext(5, 452, 'Mailbox full, try again later', 'rcpt');
     const event = registered('Linus');
     await emails.handleUserRegistered(event);
 
@@ -126,7 +129,7 @@ describe('e-mail recording, delivery and admin API', () => {
     expect(failed).toMatchObject({
       status: 'failed',
       attempts: 5,
-      lastError: '421 Service not available, closing channel',
+      lastError: '452 Mailbox full, try again later',
       sentAt: null,
       nextAttemptAt: null,
     });
@@ -340,12 +343,69 @@ describe('e-mail recording, delivery and admin API', () => {
     expect((await api('/emails/not-an-id')).status).toBe(404);
   });
 
-  it('reports MongoDB and SMTP in /health/ready', async () => {
-    const response = await fetch(`${baseUrl}/health/ready`);
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
-      status: 'ok',
-      info: { mongodb: { status: 'up' }, smtp: { status: 'up' } },
+  it('is ready on MongoDB alone and reports the SMTP relay as a dependency', async () => {
+    const ready = await fetch(`${baseUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    const readiness = (await ready.json()) as { info: Record<string, unknown> };
+    expect(readiness).toMatchObject({ status: 'ok', info: { mongodb: { status: 'up' } } });
+    expect(readiness.info).not.toHaveProperty('smtp');
+
+    const dependencies = await fetch(`${baseUrl}/health/dependencies`);
+    expect(dependencies.status).toBe(200);
+    expect(await dependencies.json()).toMatchObject({ info: { smtp: { status: 'up' } } });
+  });
+
+  it('re-queues every failed e-mail with POST /emails/retry-failed and sends each once', async () => {
+    const since = new Date();
+    const events = Array.from({ length: 6 }, (_, index) => registered(`Bulk ${index}`));
+    sink.failNext(events.length, 550, 'No such user here', 'rcpt');
+    await Promise.all(events.map((event) => emails.handleUserRegistered(event)));
+    const failed = await Promise.all(events.map((event) => settled(event.id)));
+    expect(failed.every((record) => record.status === 'failed')).toBe(true);
+
+    const retryFailed = (body: unknown, token?: string | null) =>
+      api(
+        '/emails/retry-failed',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+        token,
+      );
+    expect((await retryFailed({}, null)).status).toBe(401);
+    expect((await retryFailed({}, await issuer.sign({ id: randomUUID(), roles: ['student'] }))).status).toBe(
+      403,
+    );
+    const invalid = await retryFailed({ template: 'newsletter', createdFrom: 'yesterday' });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    const otherTemplate = await retryFailed({
+      template: 'order-confirmed',
+      createdFrom: since.toISOString(),
     });
+    expect(await otherTemplate.json()).toEqual({ requeued: 0 });
+
+    const retried = await retryFailed({ template: 'welcome', createdFrom: since.toISOString() });
+    expect(retried.status).toBe(200);
+    expect(await retried.json()).toEqual({ requeued: events.length });
+    const sent = await Promise.all(events.map((event) => settled(event.id)));
+    await sleep(300); // several worker polls
+    expect(sent.every((record) => record.status === 'sent' && record.attempts === 1)).toBe(true);
+    const perEmail = events.map(
+      (event) =>
+        sink.messages.filter((message) => message.messageId === `<${event.id}.welcome@coursehub>`).length,
+    );
+    expect(perEmail).toEqual(events.map(() => 1));
+
+    // Without a body: every failed e-mail (the earlier tests left some), none of these any more.
+    const again = await api('/emails/retry-failed', { method: 'POST' });
+    expect(again.status).toBe(200);
+    const { requeued } = (await again.json()) as { requeued: number };
+    expect(requeued).toBeGreaterThanOrEqual(1);
+    expect(
+      (await Promise.all(events.map((event) => emails.findByEventId(event.id)))).map((r) => r?.status),
+    ).toEqual(events.map(() => 'sent'));
+    console.log(
+      `bulk retry: ${events.length} failed e-mails, ${events.length} re-queued, ` +
+        `${perEmail.filter((count) => count === 1).length} sent once, ${sent.filter((r) => r.status === 'failed').length} failed; ` +
+        `second unfiltered retry re-queued ${requeued} (older failures of this suite)`,
+    );
   });
 });

@@ -1,5 +1,9 @@
+import { MongoWireServer, SmtpSink } from '@coursehub/embedded';
 import { createRootModule, startApp, TransportKind } from '@coursehub/messaging';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EmailModule, EmailModuleOptions } from '../src';
 
 /**
@@ -40,3 +44,55 @@ export async function eventually<T>(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An embedded MongoDB that can really go away: `stop()` closes every connection and the listener
+ * (clients get network and server-selection errors), `restart()` serves the same data on the same
+ * port again (kept in a file in between).
+ */
+export class RestartableMongo {
+  private constructor(
+    private server: MongoWireServer,
+    private readonly directory: string,
+  ) {}
+
+  static async start(): Promise<RestartableMongo> {
+    const directory = await mkdtemp(join(tmpdir(), 'email-mongo-'));
+    const server = await MongoWireServer.start({
+      persistFile: join(directory, 'data.json'),
+      persistDebounceMs: 20,
+    });
+    return new RestartableMongo(server, directory);
+  }
+
+  /** Connection string of `database` on this server. */
+  url(database: string): string {
+    return `${this.server.url}${database}`;
+  }
+
+  stop(): Promise<void> {
+    return this.server.stop();
+  }
+
+  async restart(): Promise<void> {
+    this.server = await MongoWireServer.start({
+      port: this.server.port,
+      persistFile: join(this.directory, 'data.json'),
+      persistDebounceMs: 20,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.server.stop();
+    await rm(this.directory, { recursive: true, force: true });
+  }
+}
+
+/** How many messages the sink received under each Message-ID. */
+export function messagesPerMessageId(sink: SmtpSink): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const message of sink.messages) {
+    if (message.messageId) counts.set(message.messageId, (counts.get(message.messageId) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,4 +1,9 @@
-import { backoffDelayMs } from './messaging.errors';
+import {
+  backoffDelayMs,
+  classifyFailure,
+  PermanentEventError,
+  TransportUnavailableError,
+} from './messaging.errors';
 
 /** Fixed "random" numbers: 0 gives the shortest delay of a retry, just under 1 the longest. */
 const lowest = () => 0;
@@ -46,5 +51,77 @@ describe('backoffDelayMs', () => {
   it('rounds to whole milliseconds', () => {
     expect(backoffDelayMs(1, 3, 30_000, lowest)).toBe(2);
     expect(backoffDelayMs(1, 3, 30_000, () => 0.25)).toBe(2);
+  });
+});
+
+describe('classifyFailure', () => {
+  const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
+
+  it('treats an unavailable database, broker or mail relay as transient', () => {
+    for (const code of [
+      '40001',
+      '40P01',
+      '57P01',
+      '57P03',
+      '3D000',
+      '08006',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+    ])
+      expect(classifyFailure(withCode(code))).toBe('transient');
+    // TypeORM's QueryFailedError keeps the pg error as driverError.
+    expect(
+      classifyFailure(Object.assign(new Error('query failed'), { driverError: withCode('57P01') })),
+    ).toBe('transient');
+    expect(classifyFailure(new Error('Connection terminated unexpectedly'))).toBe('transient');
+    expect(classifyFailure(new Error('database "x" is not currently accepting connections'))).toBe(
+      'transient',
+    );
+    expect(classifyFailure(Object.assign(new Error('x'), { name: 'MongoServerSelectionError' }))).toBe(
+      'transient',
+    );
+    expect(classifyFailure(Object.assign(new Error('greylisted'), { responseCode: 451 }))).toBe('transient');
+    expect(
+      classifyFailure(
+        Object.assign(new Error('retries'), {
+          name: 'KafkaJSNonRetriableError',
+          cause: withCode('ECONNREFUSED'),
+        }),
+      ),
+    ).toBe('transient');
+    expect(
+      classifyFailure(
+        new TransportUnavailableError(
+          't',
+          Object.assign(new Error('down'), { name: 'KafkaJSConnectionError' }),
+        ),
+      ),
+    ).toBe('transient');
+  });
+
+  it('treats a PermanentEventError, anywhere in the chain, as permanent', () => {
+    expect(classifyFailure(new PermanentEventError('no such course'))).toBe('permanent');
+    expect(classifyFailure(new Error('wrapped', { cause: new PermanentEventError('x') }))).toBe('permanent');
+  });
+
+  it('treats anything else as a failure to retry a bounded number of times', () => {
+    expect(classifyFailure(new Error('cannot read properties of undefined'))).toBe('failed');
+    expect(classifyFailure(withCode('23505', 'duplicate key'))).toBe('failed');
+    expect(classifyFailure(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }))).toBe(
+      'failed',
+    );
+    expect(
+      classifyFailure(
+        new TransportUnavailableError(
+          't',
+          Object.assign(new Error('denied'), {
+            name: 'KafkaJSProtocolError',
+            retriable: false,
+            type: 'TOPIC_AUTHORIZATION_FAILED',
+          }),
+        ),
+      ),
+    ).toBe('failed');
   });
 });

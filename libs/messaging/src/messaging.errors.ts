@@ -162,7 +162,8 @@ function chainOf(error: unknown): ErrorLike[] {
     seen.add(candidate);
     const link = candidate as ErrorLike;
     chain.push(link);
-    for (const next of [link.cause, link.originalError, link.driverError, link.reason]) visit(next, depth + 1);
+    for (const next of [link.cause, link.originalError, link.driverError, link.reason])
+      visit(next, depth + 1);
     if (Array.isArray(link.errors)) for (const next of link.errors) visit(next, depth + 1);
   };
   visit(error, 0);
@@ -171,14 +172,19 @@ function chainOf(error: unknown): ErrorLike[] {
 
 function isTransientLink(link: ErrorLike): boolean {
   const name = typeof link.name === 'string' ? link.name : '';
-  const code = typeof link.code === 'string' ? link.code : typeof link.code === 'number' ? link.code : undefined;
+  const code =
+    typeof link.code === 'string' ? link.code : typeof link.code === 'number' ? link.code : undefined;
   const message = typeof link.message === 'string' ? link.message : '';
   if (TRANSIENT_ERROR_NAMES.has(name)) return true;
-  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code))) return true;
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_NODE_CODES.has(code)))
+    return true;
   // kafkajs marks protocol errors a broker may answer differently later (leader moved, ...).
   if (name.startsWith('KafkaJS') && link.retriable === true) return true;
   // MongoDB: errors the driver labels as retryable.
-  if (Array.isArray(link.errorLabels) && link.errorLabels.some((label) => /Retryable|NetworkError/.test(String(label))))
+  if (
+    Array.isArray(link.errorLabels) &&
+    link.errorLabels.some((label) => /Retryable|NetworkError/.test(String(label)))
+  )
     return true;
   // SMTP: 4xx replies are "try again later" (greylisting, mailbox busy, relay overloaded).
   const smtpStatus = typeof link.responseCode === 'number' ? link.responseCode : undefined;

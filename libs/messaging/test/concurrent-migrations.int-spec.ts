@@ -40,7 +40,9 @@ describe('migrations of two replicas started together', () => {
     const runs = await dataSource.query<{ name: string; runs: number }[]>(
       'SELECT name, count(*)::int AS runs FROM migrations GROUP BY name ORDER BY name',
     );
-    const expected = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name).sort();
+    const expected = dataSource.migrations
+      .map((migration) => migration.name ?? migration.constructor.name)
+      .sort();
     expect(runs.map((row) => row.name)).toEqual(expected);
     expect(runs.every((row) => row.runs === 1)).toBe(true);
     report('concurrent migrations', {

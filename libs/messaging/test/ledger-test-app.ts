@@ -136,7 +136,10 @@ class LedgerModule {
 }
 
 /** The dead letters of the ledger: its `dead_letters` table in-process, the `.dlq` topic on Kafka. */
-export async function ledgerDeadLetters(transport: TransportKind, dataSource: DataSource): Promise<DeadLetter[]> {
+export async function ledgerDeadLetters(
+  transport: TransportKind,
+  dataSource: DataSource,
+): Promise<DeadLetter[]> {
   if (transport === 'kafka') return [...deadLetters] as DeadLetter[];
   return new DeadLetterTable((sql, parameters) => dataSource.query(sql, parameters)).list();
 }

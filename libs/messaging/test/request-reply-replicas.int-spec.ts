@@ -1,4 +1,9 @@
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
+import {
+  createTemporaryDatabase,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +23,11 @@ const REQUESTS_PER_CALLER = 100;
 
 class CallerModule {
   static register(): FeatureModule {
-    return defineFeature(CallerModule, { name: 'caller', requestTopics: [echo.topic], consumesMessages: false });
+    return defineFeature(CallerModule, {
+      name: 'caller',
+      requestTopics: [echo.topic],
+      consumesMessages: false,
+    });
   }
 }
 

@@ -269,12 +269,18 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
     });
   });
 
-  it('answers 503 with Retry-After and stores nothing while the course service is down; a retry succeeds', async () => {
+  it('while the course service is down: a course never seen answers 503 with Retry-After and stores nothing (a retry succeeds), a course seen before is ordered on its remembered snapshot', async () => {
     const student = await env.persona(['student']);
+    const unseenCourse = env.catalogue.add({ title: 'Never Looked Up', price: 1200 });
+    // Seen before the outage: an order by someone else looks it up.
+    expect((await order(await env.persona(['student']), paidCourse.id)).status).toBe(201);
     env.catalogue.answering = false;
     let unavailable;
+    let remembered;
     try {
-      unavailable = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
+      unavailable = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
+      // Its remembered snapshot carries the order through the outage.
+      remembered = await order(student, paidCourse.id);
     } finally {
       env.catalogue.answering = true;
     }
@@ -284,13 +290,19 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
       statusCode: 503,
       message: expect.stringMatching(/course service/),
     });
-    expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
+    expect(await env.orderRows('user_id = $1 AND course_id = $2', [student.id, unseenCourse.id])).toEqual([]);
     expect(
       await env.dataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id]),
     ).toEqual([]);
+    expect(remembered.status).toBe(201);
+    expect(remembered.body).toMatchObject({
+      courseId: paidCourse.id,
+      price: 4900,
+      courseTitle: paidCourse.title,
+    });
 
-    const retried = await order(student, paidCourse.id, { 'idempotency-key': 'during-outage' });
+    const retried = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
     expect(retried.status).toBe(201);
-    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
+    expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(2);
   });
 });

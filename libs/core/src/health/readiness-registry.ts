@@ -33,7 +33,9 @@ export class ReadinessRegistry {
 
   /** The probes `/health/ready` runs: what the service cannot serve without. */
   entries(): [string, ReadinessProbe][] {
-    return [...this.probes.entries()].filter(([, entry]) => entry.critical).map(([name, entry]) => [name, entry.probe]);
+    return [...this.probes.entries()]
+      .filter(([, entry]) => entry.critical)
+      .map(([name, entry]) => [name, entry.probe]);
   }
 
   /** The probes `/health/dependencies` runs: what it works around while away. */

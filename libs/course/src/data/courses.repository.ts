@@ -146,7 +146,10 @@ export class CoursesRepository {
   }
 
   /** One keyset page of the courses the caller may see that match the criteria, with their total. */
-  async search(criteria: CourseSearchCriteria, caller: AuthenticatedUser | undefined): Promise<CourseSearchPage> {
+  async search(
+    criteria: CourseSearchCriteria,
+    caller: AuthenticatedUser | undefined,
+  ): Promise<CourseSearchPage> {
     const key = SORT_KEYS[criteria.sort];
     // Decoded first: a bad cursor is the caller's error (400) whatever else the query holds.
     const cursor = criteria.cursor ? decodeCursor(criteria.cursor, criteria.sort, key.keyKind) : undefined;

@@ -48,6 +48,7 @@ export class CreateCourseDto {
     example: 'practical-postgresql',
     description: 'Unique; derived from the title when omitted.',
     pattern: SLUG_PATTERN.source,
+    maxLength: 120,
   })
   @IsOptional()
   @IsString()
@@ -68,7 +69,12 @@ export class CreateCourseDto {
   @MaxLength(20_000)
   description?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['sql', 'databases'], maxItems: 20 })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['sql', 'databases'],
+    maxItems: 20,
+    description: 'Each 1 to 40 characters; trimmed, lower-cased and deduplicated.',
+  })
   @IsOptional()
   @Transform(normaliseTags)
   @IsArray()
@@ -77,7 +83,7 @@ export class CreateCourseDto {
   @Length(1, 40, { each: true })
   tags?: string[];
 
-  @ApiProperty({ example: 'development', maxLength: 60 })
+  @ApiProperty({ example: 'development', minLength: 1, maxLength: 60 })
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   )
@@ -89,18 +95,28 @@ export class CreateCourseDto {
   @IsIn(COURSE_LEVELS)
   level!: CourseLevel;
 
-  @ApiProperty({ example: 'en', description: 'ISO 639 language code, optionally with a region (en-GB).' })
+  @ApiProperty({
+    example: 'en',
+    description: 'ISO 639 language code, optionally with a region (en-GB).',
+    pattern: LANGUAGE_PATTERN.source,
+  })
   @IsString()
   @Matches(LANGUAGE_PATTERN, { message: 'language must be an ISO 639 code such as en or en-GB' })
   language!: string;
 
-  @ApiProperty({ example: 4900, description: 'Integer minor units (4900 = 49.00).', minimum: 0 })
+  @ApiProperty({
+    type: 'integer',
+    example: 4900,
+    description: 'Integer minor units (4900 = 49.00).',
+    minimum: 0,
+    maximum: MAX_PRICE,
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_PRICE)
   price!: number;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.' })
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.', pattern: CURRENCY_PATTERN.source })
   @IsString()
   @Matches(CURRENCY_PATTERN, { message: 'currency must be a three-letter ISO 4217 code' })
   currency!: string;
@@ -130,19 +146,22 @@ export class CourseDto {
 
 /** `GET /courses`: filters and sort on top of the keyset page (`cursor`, `limit`). */
 export class ListCoursesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Full-text search over title, tags and summary (web search syntax).' })
+  @ApiPropertyOptional({
+    description: 'Full-text search over title, tags and summary (web search syntax).',
+    maxLength: 200,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(60) category?: string;
+  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @MaxLength(60) category?: string;
 
   @ApiPropertyOptional({ enum: COURSE_LEVELS }) @IsOptional() @IsIn(COURSE_LEVELS) level?: CourseLevel;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) language?: string;
+  @ApiPropertyOptional({ maxLength: 20 }) @IsOptional() @IsString() @MaxLength(20) language?: string;
 
-  @ApiPropertyOptional({ description: 'Courses carrying this tag.' })
+  @ApiPropertyOptional({ description: 'Courses carrying this tag.', maxLength: 40 })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
@@ -153,14 +172,14 @@ export class ListCoursesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
 
-  @ApiPropertyOptional({ description: 'Minimum price, minor units.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Minimum price, minor units.', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   minPrice?: number;
 
-  @ApiPropertyOptional({ description: 'Maximum price, minor units.' })
+  @ApiPropertyOptional({ type: 'integer', description: 'Maximum price, minor units.', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

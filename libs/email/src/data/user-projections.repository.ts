@@ -16,7 +16,9 @@ export class UserProjectionsRepository {
   }
 
   /** Creates or overwrites the projection of the user from the event that carried it. */
-  async save(user: Pick<UserProjection, 'userId' | 'email' | 'displayName' | 'sourceEventId'>): Promise<void> {
+  async save(
+    user: Pick<UserProjection, 'userId' | 'email' | 'displayName' | 'sourceEventId'>,
+  ): Promise<void> {
     const { userId, ...fields } = user;
     await this.users.updateOne({ userId }, { $set: fields }, { upsert: true });
   }

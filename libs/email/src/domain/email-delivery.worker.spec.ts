@@ -162,6 +162,7 @@ describe('EmailDeliveryWorker', () => {
   let records: InMemoryEmailRecords;
   let mailer: ScriptedMailer;
   let worker: EmailDeliveryWorker;
+  let relay: SmtpRelayHealth;
 
   beforeEach(async () => {
     records = new InMemoryEmailRecords();
@@ -178,24 +179,31 @@ describe('EmailDeliveryWorker', () => {
         { provide: EmailRecordsRepository, useValue: records },
         { provide: EmailsService, useValue: emailsService },
         { provide: Mailer, useValue: mailer },
+        SmtpRelayHealth,
         { provide: ConfigService, useValue: { get: (key: keyof typeof SETTINGS) => SETTINGS[key] } },
       ],
     }).compile();
     Logger.overrideLogger(false); // compile() installs the testing logger, which prints the expected errors
     // No init: the poll timer stays off and each test drives the worker with kick().
     worker = moduleRef.get(EmailDeliveryWorker);
+    relay = moduleRef.get(SmtpRelayHealth);
   });
+
+  afterEach(() => worker.onModuleDestroy());
 
   const released = (record: EmailRecord) => () =>
     records.get(record).attempts > 0 && records.get(record).leaseOwner === null;
 
-  it('sends a due e-mail once, records it sent with the relay’s id and releases the lease', async () => {
+  it('sends a due e-mail once under a Message-ID derived from its event, records it sent, releases the lease', async () => {
     const email = records.add();
     worker.kick();
     await until(released(email), 'the delivery');
 
+    const messageId = `<${email.eventId}.welcome@coursehub>`;
+    expect(messageIdOf(email)).toBe(messageId);
     expect(mailer.sent).toEqual([
       {
+        messageId,
         to: 'ada@example.com',
         subject: 'Welcome to CourseHub',
         text: 'Hello Ada',
@@ -206,7 +214,7 @@ describe('EmailDeliveryWorker', () => {
     expect(records.get(email)).toMatchObject({
       status: 'sent',
       attempts: 1,
-      providerMessageId: '<1@relay.test>',
+      providerMessageId: messageId,
       nextAttemptAt: null,
       leaseExpiresAt: null,
     });
@@ -217,8 +225,8 @@ describe('EmailDeliveryWorker', () => {
     expect(mailer.sent).toHaveLength(1);
   });
 
-  it('puts a transient failure back with a backoff and does not send it before it is due', async () => {
-    mailer.failNext(smtpReply(451, 'Greylisted'));
+  it('puts a deferred recipient back with its own backoff and does not send it before it is due', async () => {
+    mailer.failNext(smtpReply(452, 'Mailbox full', 'RCPT TO'));
     const email = records.add();
     const before = Date.now();
     worker.kick();
@@ -228,12 +236,14 @@ describe('EmailDeliveryWorker', () => {
     expect(record).toMatchObject({
       status: 'pending',
       attempts: 1,
-      lastError: '451 Greylisted',
+      recipientDeferrals: 1,
+      lastError: '452 Mailbox full',
       sentAt: null,
     });
     // First retry: half to all of EMAIL_RETRY_BASE_MS.
     expect(record.nextAttemptAt!.getTime()).toBeGreaterThanOrEqual(before + 500);
     expect(record.nextAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
+    expect(relay.isDown).toBe(false);
 
     worker.kick();
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -241,33 +251,61 @@ describe('EmailDeliveryWorker', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 
-  it('marks the e-mail failed when the last allowed attempt fails transiently', async () => {
-    mailer.failNext(Object.assign(new Error('connection refused'), { code: 'ECONNECTION' }));
-    const email = records.add({ attempts: SETTINGS.EMAIL_MAX_ATTEMPTS - 1 });
+  it('marks the e-mail failed when the recipient is deferred EMAIL_MAX_ATTEMPTS times', async () => {
+    mailer.failNext(smtpReply(450, 'Mailbox busy', 'RCPT TO'));
+    const email = records.add({ attempts: 7, recipientDeferrals: SETTINGS.EMAIL_MAX_ATTEMPTS - 1 });
     worker.kick();
-    await until(() => records.get(email).status !== 'pending', 'the last attempt');
+    await until(() => records.get(email).status !== 'sending', 'the last attempt');
 
     expect(records.get(email)).toMatchObject({
       status: 'failed',
-      attempts: SETTINGS.EMAIL_MAX_ATTEMPTS,
-      lastError: 'ECONNECTION: connection refused',
+      attempts: 8,
+      recipientDeferrals: SETTINGS.EMAIL_MAX_ATTEMPTS,
+      lastError: '450 Mailbox busy',
       nextAttemptAt: null,
       leaseOwner: null,
     });
   });
 
-  it('marks the e-mail failed at once on a permanent (5xx) reply', async () => {
-    mailer.failNext(smtpReply(550, 'Mailbox unavailable'));
-    const email = records.add();
-    worker.kick();
-    await until(() => records.get(email).status !== 'pending', 'the attempt');
+  it.each([
+    ['a 4xx to DATA', smtpReply(451, 'Local error in processing')],
+    [
+      'bad credentials',
+      Object.assign(smtpReply(535, 'Authentication failed', 'AUTH PLAIN'), { code: 'EAUTH' }),
+    ],
+    ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' })],
+  ])(
+    'on %s pauses the whole worker and never fails the e-mail, however often it happens',
+    async (_, error) => {
+      const emails = [records.add(), records.add(), records.add()];
+      mailer.failNext(error, error);
+      worker.kick();
+      await until(() => mailer.sent.length === 3, 'the deliveries after the relay came back');
 
-    expect(records.get(email)).toMatchObject({
-      status: 'failed',
-      attempts: 1,
-      lastError: '550 Mailbox unavailable',
-      nextAttemptAt: null,
-    });
+      for (const email of emails) {
+        expect(records.get(email)).toMatchObject({ status: 'sent', recipientDeferrals: 0 });
+      }
+      // Two relay failures: the first pauses the worker, a probe fails again, the next probe sends.
+      expect(emails.reduce((sum, email) => sum + records.get(email).attempts, 0)).toBeLessThanOrEqual(5);
+      expect(relay.isDown).toBe(false);
+    },
+  );
+
+  it('marks the e-mail failed at once when the recipient or the message is rejected (5xx)', async () => {
+    mailer.failNext(smtpReply(550, 'No such user', 'RCPT TO'), smtpReply(552, 'Message too big'));
+    const [first, second] = [records.add(), records.add()];
+    worker.kick();
+    await until(
+      () => [first, second].every((email) => records.get(email).status === 'failed'),
+      'both attempts',
+    );
+
+    expect(records.get(first)).toMatchObject({ attempts: 1, nextAttemptAt: null });
+    expect([records.get(first).lastError, records.get(second).lastError].sort()).toEqual([
+      '550 No such user',
+      '552 Message too big',
+    ]);
+    expect(relay.isDown).toBe(false);
   });
 
   it('sends at most EMAIL_DELIVERY_CONCURRENCY e-mails at a time and drains the queue', async () => {
@@ -280,18 +318,42 @@ describe('EmailDeliveryWorker', () => {
     expect(emails.every((email) => records.get(email).attempts === 1)).toBe(true);
   });
 
-  it('keeps delivering when recording an outcome fails; that e-mail stays leased until the lease expires', async () => {
-    // Both writes of the first delivery fail: its outcome and the fallback that records the error.
-    records.failingSettles = 2;
+  it('never marks a sent e-mail failed when recording the send fails: it retries the write, sends once', async () => {
+    records.failingMarkSent = 3;
+    const email = records.add();
+    worker.kick();
+    await until(() => records.get(email).status === 'sent', 'the recorded send');
+
+    expect(mailer.sent).toHaveLength(1);
+    expect(records.get(email)).toMatchObject({ attempts: 1, lastError: null, leaseOwner: null });
+  });
+
+  it('re-sends an e-mail whose lease expired in `sending` under the same Message-ID', async () => {
+    const email = records.add({
+      status: 'sending',
+      attempts: 1,
+      leaseOwner: 'a worker that died after the relay accepted',
+      leaseExpiresAt: new Date(Date.now() - 1),
+    });
+    worker.kick();
+    await until(() => records.get(email).status === 'sent', 'the re-send');
+
+    expect(mailer.sent.map((sent) => sent.messageId)).toEqual([messageIdOf(email)]);
+    expect(records.get(email)).toMatchObject({ attempts: 2, providerMessageId: messageIdOf(email) });
+  });
+
+  it('keeps delivering when recording a failed attempt fails; that e-mail stays leased until the lease expires', async () => {
+    records.failingSettles = 1;
+    mailer.failNext(smtpReply(452, 'Mailbox full', 'RCPT TO'));
     const [first, second] = [records.add(), records.add({ nextAttemptAt: new Date(Date.now() + 20) })];
     worker.kick();
-    await until(() => mailer.sent.length === 1, 'the first send');
+    await until(() => records.get(first).attempts === 1 && mailer.sent.length === 0, 'the first attempt');
     await new Promise((resolve) => setTimeout(resolve, 30));
     worker.kick();
     await until(() => records.get(second).status === 'sent', 'the second delivery');
 
-    expect(records.get(first)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(records.get(first)).toMatchObject({ status: 'sending', attempts: 1 });
     expect(records.get(first).leaseOwner).not.toBeNull();
-    expect(mailer.sent).toHaveLength(2);
+    expect(mailer.sent).toHaveLength(1);
   });
 });

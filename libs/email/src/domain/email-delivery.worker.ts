@@ -235,7 +235,11 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
     if (kind === 'relay') {
       // The relay is failing for everyone: wait with all e-mails, and keep this one's budget.
       const pauseMs = this.relay.recordRelayFailure(lastError);
-      await this.settle(email, { status: 'pending', lastError, nextAttemptAt: new Date(Date.now() + pauseMs) });
+      await this.settle(email, {
+        status: 'pending',
+        lastError,
+        nextAttemptAt: new Date(Date.now() + pauseMs),
+      });
       this.deliveries.inc({ template: email.template, outcome: 'relay-unavailable' });
       this.logger.warn({ ...context, pauseMs, error: lastError }, 'SMTP relay failing, delivery paused');
       return;
@@ -246,7 +250,10 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
       const nextAttemptAt = new Date(Date.now() + delayMs);
       await this.settle(email, { status: 'pending', lastError, nextAttemptAt, recipientDeferrals });
       this.deliveries.inc({ template: email.template, outcome: 'retry' });
-      this.logger.warn({ ...context, delayMs, error: lastError }, 'Recipient deferred the e-mail, will retry');
+      this.logger.warn(
+        { ...context, delayMs, error: lastError },
+        'Recipient deferred the e-mail, will retry',
+      );
       return;
     }
     await this.settle(email, {

@@ -1,17 +1,41 @@
-import { describeSmtpFailure, isTransientSmtpFailure, retryDelayMs } from './smtp-failures';
+import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-failures';
+
+const failure = (fields: { responseCode?: number; code?: string; command?: string }) =>
+  Object.assign(new Error('SMTP failure'), fields);
 
 describe('SMTP failure classification and backoff', () => {
-  it('treats 4xx replies and connection failures as transient, 5xx and the rest as permanent', () => {
-    expect(isTransientSmtpFailure(Object.assign(new Error('greylisted'), { responseCode: 451 }))).toBe(true);
-    expect(isTransientSmtpFailure(Object.assign(new Error('refused'), { code: 'ECONNECTION' }))).toBe(true);
-    expect(isTransientSmtpFailure(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }))).toBe(true);
-    expect(
-      isTransientSmtpFailure(
-        Object.assign(new Error('no such user'), { responseCode: 550, code: 'EENVELOPE' }),
-      ),
-    ).toBe(false);
-    expect(isTransientSmtpFailure(new Error('bug'))).toBe(false);
-    expect(isTransientSmtpFailure('nope')).toBe(false);
+  it('treats failures of the relay itself as relay-wide, whatever the e-mail', () => {
+    for (const error of [
+      failure({ code: 'ECONNECTION' }),
+      failure({ code: 'ETIMEDOUT' }),
+      failure({ code: 'ESOCKET' }),
+      failure({ code: 'EAUTH', responseCode: 535, command: 'AUTH PLAIN' }),
+      failure({ code: 'EENVELOPE', responseCode: 530, command: 'MAIL FROM' }),
+      failure({ code: 'EAUTH', responseCode: 454, command: 'AUTH LOGIN' }),
+      failure({ code: 'EAUTH', command: 'API' }),
+      failure({ code: 'EMESSAGE', responseCode: 451, command: 'DATA' }),
+      failure({ code: 'EENVELOPE', responseCode: 421, command: 'RCPT TO' }),
+      failure({ code: 'EPROTOCOL', responseCode: 554, command: 'CONN' }),
+      failure({ code: 'EENVELOPE', responseCode: 550, command: 'MAIL FROM' }),
+    ]) {
+      expect([error, classifySmtpFailure(error)]).toEqual([error, 'relay']);
+    }
+  });
+
+  it('treats a 4xx to RCPT TO as this recipient deferred, a 5xx to RCPT TO or DATA and the rest as rejected', () => {
+    expect(classifySmtpFailure(failure({ code: 'EENVELOPE', responseCode: 452, command: 'RCPT TO' }))).toBe(
+      'recipient-deferred',
+    );
+    for (const error of [
+      failure({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO' }),
+      failure({ code: 'EENVELOPE', responseCode: 553, command: 'RCPT TO' }),
+      failure({ code: 'EMESSAGE', responseCode: 552, command: 'DATA' }),
+      failure({ code: 'EENVELOPE', command: 'API' }), // invalid address
+      new Error('bug'),
+      'nope',
+    ]) {
+      expect([error, classifySmtpFailure(error)]).toEqual([error, 'rejected']);
+    }
   });
 
   it('describes a failure with its reply code', () => {

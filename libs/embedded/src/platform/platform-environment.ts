@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { envBoolean, parseEnv } from '@coursehub/core';
 import { z } from 'zod';
 import { DEMO_SEED_CREDENTIAL_REQUESTS } from '../demo';
+import { DataDirLock, lockDataDir } from './data-dir-lock';
 
 export interface PlatformAdmin {
   email: string;
@@ -19,6 +20,8 @@ export interface PlatformEnvironment {
   seedDemo: boolean;
   /** The given environment with what was filled in: what the platform's root validates. */
   env: Record<string, string | undefined>;
+  /** This process's hold on DATA_DIR: a second platform on it refuses to start (released on exit). */
+  lock: DataDirLock;
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
@@ -33,6 +36,8 @@ export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEn
   const env: Record<string, string | undefined> = { ...given };
   const dataDir = resolve(env.DATA_DIR ?? './data');
   mkdirSync(dataDir, { recursive: true });
+  // Before anything touches the directory: two processes on one PGlite cluster would corrupt it.
+  const lock = lockDataDir(dataDir, { port: env.PORT ?? 3000 });
   env.DATA_DIR = dataDir;
   const seedDemo = parseEnv(z.object({ SEED_DEMO: envBoolean.default(false) }), env).SEED_DEMO;
   // Seeding registers and logs in dozens of demo accounts from this host: more than the default
@@ -41,7 +46,7 @@ export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEn
 
   if (env.NODE_ENV === 'production' || (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
     const admin = { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' };
-    return { dataDir, seedDemo, env, admin };
+    return { dataDir, seedDemo, env, lock, admin };
   }
   env.ADMIN_EMAIL ??= DEFAULT_ADMIN_EMAIL;
   let passwordFile: string | undefined;
@@ -56,6 +61,7 @@ export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEn
     dataDir,
     seedDemo,
     env,
+    lock,
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile },
   };
 }

@@ -110,9 +110,10 @@ export class DeadLetterTable {
           'INSERT INTO outbox_messages (id, topic, message_key, envelope) VALUES ($1, $2, $3, $4::jsonb)',
           [randomUUID(), deadLetter.topic, deadLetter.key, JSON.stringify(deadLetter.message ?? null)],
         );
-        await this.query('UPDATE dead_letters SET replayed_at = now(), replay_count = replay_count + 1 WHERE id = $1', [
-          deadLetter.id,
-        ]);
+        await this.query(
+          'UPDATE dead_letters SET replayed_at = now(), replay_count = replay_count + 1 WHERE id = $1',
+          [deadLetter.id],
+        );
       }
       await this.query('COMMIT');
     } catch (error) {

@@ -109,7 +109,8 @@ function databasesOf(args: ParsedArguments, env: Record<string, string | undefin
   const label = (url: string) => new URL(url).pathname.replace(/^\//, '') || url;
   if (args.databases.length > 0) return args.databases.map((url) => ({ name: label(url), url }));
   if (args.platform) {
-    if (!env.DATABASE_URL) throw new UsageError('--platform needs DATABASE_URL (the platform server and prefix)');
+    if (!env.DATABASE_URL)
+      throw new UsageError('--platform needs DATABASE_URL (the platform server and prefix)');
     const base = new URL(env.DATABASE_URL);
     const prefix = base.pathname.replace(/^\//, '') || 'coursehub';
     return args.features.map((feature) => {
@@ -159,7 +160,9 @@ export async function readKafkaDeadLetters(
   let topics: string[];
   try {
     topics = (await admin.listTopics()).filter(
-      (topic) => topic.endsWith('.dlq') && (!options.topic || topic === `${options.topic}.dlq` || topic === options.topic),
+      (topic) =>
+        topic.endsWith('.dlq') &&
+        (!options.topic || topic === `${options.topic}.dlq` || topic === options.topic),
     );
     for (const topic of topics) {
       for (const partition of await admin.fetchTopicOffsets(topic)) {
@@ -177,10 +180,16 @@ export async function readKafkaDeadLetters(
   const records: { value: Record<string, unknown>; marker: boolean; fallbackId: string }[] = [];
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [...new Set([...ends.keys()].map((key) => key.replace(/:\d+$/, '')))], fromBeginning: true });
+    await consumer.subscribe({
+      topics: [...new Set([...ends.keys()].map((key) => key.replace(/:\d+$/, '')))],
+      fromBeginning: true,
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`Reading the dead-letter topics took longer than ${options.timeoutMs ?? 20_000} ms`)),
+        () =>
+          reject(
+            new Error(`Reading the dead-letter topics took longer than ${options.timeoutMs ?? 20_000} ms`),
+          ),
         options.timeoutMs ?? 20_000,
       );
       void consumer
@@ -227,9 +236,9 @@ export async function readKafkaDeadLetters(
         topic: String(value.topic),
         key: typeof value.key === 'string' ? value.key : null,
         reason: value.reason as DeadLetter['reason'],
-        error: String(value.error ?? ''),
-        failedAt: String(value.failedAt ?? ''),
-        consumer: String(value.consumer ?? ''),
+        error: typeof value.error === 'string' ? value.error : '',
+        failedAt: typeof value.failedAt === 'string' ? value.failedAt : '',
+        consumer: typeof value.consumer === 'string' ? value.consumer : '',
         headers: (value.headers as Record<string, string>) ?? {},
         message: value.message,
         replayedAt: replayedAt.get(id) ?? null,
@@ -286,7 +295,11 @@ function chosen<T extends { id: string; replayedAt?: string | null }>(
   return items.filter((item) => ids.has(item.id));
 }
 
-function printDeadLetters(io: DlqIo, deadLetters: (DeadLetter & { database?: string })[], json: boolean): void {
+function printDeadLetters(
+  io: DlqIo,
+  deadLetters: (DeadLetter & { database?: string })[],
+  json: boolean,
+): void {
   if (json) {
     io.out(JSON.stringify(deadLetters, null, 2));
     return;
@@ -343,7 +356,10 @@ function printParked(io: DlqIo, events: (ParkedOutboxEvent & { database: string 
 export async function runDlqCommand(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
-  io: DlqIo = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) },
+  io: DlqIo = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  },
 ): Promise<number> {
   let args: ParsedArguments;
   try {
@@ -356,11 +372,14 @@ export async function runDlqCommand(
     const databases = databasesOf(args, env);
 
     if (command === 'outbox') {
-      if (databases.length === 0) throw new UsageError('outbox commands need --database, --platform or DATABASE_URL');
+      if (databases.length === 0)
+        throw new UsageError('outbox commands need --database, --platform or DATABASE_URL');
       if (subcommand === 'list') {
         const events: (ParkedOutboxEvent & { database: string })[] = [];
         for (const database of databases) {
-          const parked = await withDatabase(database, (query) => listParkedOutboxEvents(query, { topic: args.topic }));
+          const parked = await withDatabase(database, (query) =>
+            listParkedOutboxEvents(query, { topic: args.topic }),
+          );
           events.push(...parked.map((event) => ({ ...event, database: database.name })));
         }
         printParked(io, events, args.json);
@@ -392,7 +411,8 @@ export async function runDlqCommand(
         await withDatabase(database, async (query) => {
           const table = new DeadLetterTable(query);
           const deadLetters = await table.list({ topic: args.topic });
-          if (command === 'list') all.push(...deadLetters.map((deadLetter) => ({ ...deadLetter, database: database.name })));
+          if (command === 'list')
+            all.push(...deadLetters.map((deadLetter) => ({ ...deadLetter, database: database.name })));
           else replayed += await table.replay(chosen(deadLetters, args, true));
         });
       }
@@ -408,7 +428,9 @@ export async function runDlqCommand(
       return 0;
     }
     const selection = chosen(deadLetters, args, true);
-    const missing = args.all ? [] : args.positional.slice(1).filter((id) => !selection.some((item) => item.id === id));
+    const missing = args.all
+      ? []
+      : args.positional.slice(1).filter((id) => !selection.some((item) => item.id === id));
     if (missing.length > 0) io.err(`Not found: ${missing.join(', ')}`);
     const replayed = await replayKafkaDeadLetters(kafka, selection);
     io.out(`${replayed} dead letter(s) replayed to their topics.`);

@@ -25,7 +25,13 @@ import {
   FailureKind,
 } from '../messaging.errors';
 import { messagingMetrics } from '../metrics';
-import { DeadLetter, DeadLetterReason, DeadLetterStores, featureOfHandlerClass, newDeadLetter } from './dead-letters';
+import {
+  DeadLetter,
+  DeadLetterReason,
+  DeadLetterStores,
+  featureOfHandlerClass,
+  newDeadLetter,
+} from './dead-letters';
 
 export const CONSUMED_EVENT = 'coursehub:consumed-event';
 
@@ -108,7 +114,7 @@ export class EventConsumerInterceptor implements NestInterceptor {
     const contract = this.reflector.get<EventContract>(CONSUMED_EVENT, context.getHandler());
     const raw: unknown = context.switchToRpc().getData();
     const kafka = kafkaContextOf(context);
-    const feature = featureOfHandlerClass(context.getClass() as Type);
+    const feature = featureOfHandlerClass(context.getClass<unknown>() as Type);
     const topic = contract.topic;
     const deadLetterFields = (reason: DeadLetterReason, error: unknown) => ({
       topic,
@@ -137,7 +143,8 @@ export class EventConsumerInterceptor implements NestInterceptor {
         try {
           await lastValueFrom(handled$, { defaultValue: undefined });
           messagingMetrics.processed().inc({ topic });
-          if (retries > 0) this.logger.log({ eventId, retries }, `Handler for ${topic} succeeded after retries`);
+          if (retries > 0)
+            this.logger.log({ eventId, retries }, `Handler for ${topic} succeeded after retries`);
           return undefined;
         } catch (error) {
           if (error instanceof ConsumerStoppedError) throw error;
@@ -232,7 +239,10 @@ export class EventConsumerInterceptor implements NestInterceptor {
         return undefined;
       } catch (storeError) {
         if (attempt === 1 || attempt % 20 === 0)
-          this.logger.warn({ err: storeError, attempt }, `Storing the dead letter of ${topic} failed, retrying`);
+          this.logger.warn(
+            { err: storeError, attempt },
+            `Storing the dead letter of ${topic} failed, retrying`,
+          );
         await this.pause(backoffDelayMs(attempt, this.retryBaseMs, this.retryMaxMs), kafka);
       }
     }

@@ -88,7 +88,7 @@ export function defineFeature(moduleClass: Type, definition: FeatureDefinition):
         ],
       }
     : { imports: [], providers: [] };
-  registerFeatureControllers(name, (definition.controllers ?? []) as Type[]);
+  registerFeatureControllers(name, definition.controllers ?? []);
   return {
     definition,
     module: {

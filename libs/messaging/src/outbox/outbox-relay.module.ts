@@ -24,7 +24,9 @@ import { OutboxRelay } from './outbox-relay';
 @Module({})
 export class OutboxRelayModule {
   static forDataSource(dataSourceName: string): DynamicModule {
-    class OutboxRelayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+    class OutboxRelayLifecycle
+      implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+    {
       private readonly relay: OutboxRelay;
 
       constructor(

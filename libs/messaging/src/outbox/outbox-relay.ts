@@ -135,7 +135,8 @@ export class OutboxRelay {
         failure = error;
       }
     });
-    if (failure) throw failure instanceof Error ? failure : new Error('Publishing failed', { cause: failure });
+    if (failure)
+      throw failure instanceof Error ? failure : new Error('Publishing failed', { cause: failure });
     return result;
   }
 
@@ -187,7 +188,8 @@ export class OutboxRelay {
         if (this.stopped && this.options.exclusivity === 'process') break;
       }
     } finally {
-      if (published > 0) messagingMetrics.outboxPublished().inc({ data_source: this.dataSourceName }, published);
+      if (published > 0)
+        messagingMetrics.outboxPublished().inc({ data_source: this.dataSourceName }, published);
     }
     return published;
   }

@@ -37,7 +37,9 @@ export class ParkOutboxAndDeadLetters1763800000000 implements MigrationInterface
     await queryRunner.query('DROP TABLE dead_letters');
     await queryRunner.query('DROP INDEX outbox_messages_parked');
     await queryRunner.query('DROP INDEX outbox_messages_unsent');
-    await queryRunner.query('CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL');
+    await queryRunner.query(
+      'CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL',
+    );
     await queryRunner.query('ALTER TABLE outbox_messages DROP COLUMN parked_at');
   }
 }

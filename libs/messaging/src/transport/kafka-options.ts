@@ -79,7 +79,9 @@ export function kafkaTransportOptions(connection: KafkaConnection): KafkaOptions
 
 /** Unique per client instance (pod name, pid, random): the reply consumer's own group. */
 export function replyGroupInstanceId(): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 60);
+  const host = hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 60);
   return `${host}-${process.pid}-${randomUUID().slice(0, 8)}`;
 }
 
@@ -91,7 +93,10 @@ export function replyGroupInstanceId(): string {
  * It starts at the latest offset and commits nothing: replies sent before it joined have no waiting
  * caller, and an instance's group is never reused.
  */
-export function kafkaClientOptions(connection: KafkaConnection, instanceId = replyGroupInstanceId()): KafkaOptions {
+export function kafkaClientOptions(
+  connection: KafkaConnection,
+  instanceId = replyGroupInstanceId(),
+): KafkaOptions {
   const options = kafkaTransportOptions(connection).options ?? {};
   return {
     transport: Transport.KAFKA,

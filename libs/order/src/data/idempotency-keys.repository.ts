@@ -36,7 +36,14 @@ export class IdempotencyKeysRepository implements IdempotencyKeyStore {
                 AND idempotency_keys.request_hash = EXCLUDED.request_hash
                 AND idempotency_keys.updated_at < now() - make_interval(secs => $6))
        RETURNING claim_id`,
-      [request.scope, request.key, request.requestHash, claimId, request.ttlSeconds, request.abandonAfterSeconds],
+      [
+        request.scope,
+        request.key,
+        request.requestHash,
+        claimId,
+        request.ttlSeconds,
+        request.abandonAfterSeconds,
+      ],
     );
     return claimed.length === 1 ? { scope: request.scope, key: request.key, claimId } : undefined;
   }

@@ -40,7 +40,11 @@ export class OrdersRepository {
   }
 
   async markCancelled(id: string, at: Date): Promise<void> {
-    await this.transactions.tx.update(OrderEntity, { id }, { status: 'cancelled', cancelledAt: at, updatedAt: at });
+    await this.transactions.tx.update(
+      OrderEntity,
+      { id },
+      { status: 'cancelled', cancelledAt: at, updatedAt: at },
+    );
   }
 
   /** An owner's orders, newest first (keyset on created_at DESC, id DESC: the orders_user_newest index). */
