@@ -22,7 +22,13 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
 import { isPortFree, type PlatformAdmin, preparePlatformEnvironment } from '@coursehub/embedded';
-import { kafkaMockPaths, SPLIT_APPS, type SplitApp, type SplitDeployment, startSplitDeployment } from '@coursehub/testing';
+import {
+  kafkaMockPaths,
+  SPLIT_APPS,
+  type SplitApp,
+  type SplitDeployment,
+  startSplitDeployment,
+} from '@coursehub/testing';
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_BASE_PORT = 3001;

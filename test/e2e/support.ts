@@ -4,7 +4,17 @@
  * each started from the built dist/, plus a small HTTP client, polling and a Prometheus reader.
  */
 import { findFreePorts } from '@coursehub/embedded';
-import { findRepoRoot, NodeAppProcess, SPLIT_APPS, type SplitApp, startSplitDeployment, apiCall as call, eventually, type ApiCallResult as CallResult, type ApiCallOptions as CallOptions } from '@coursehub/testing';
+import {
+  findRepoRoot,
+  NodeAppProcess,
+  SPLIT_APPS,
+  type SplitApp,
+  startSplitDeployment,
+  apiCall as call,
+  eventually,
+  type ApiCallResult as CallResult,
+  type ApiCallOptions as CallOptions,
+} from '@coursehub/testing';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -184,8 +184,15 @@ describe('e-mail delivery through relay and MongoDB outages', () => {
     const events = Array.from({ length: 3 }, (_, index) => registered(`crash-${index}`));
     sink.failNext(Infinity, 451, '4.3.0 Hold on', 'data');
     await Promise.all(events.map((event) => first.app.get(EmailsService).handleUserRegistered(event)));
-    // The worker met the held relay and now probes it with one e-mail at a time.
+    // Every e-mail met the held relay (none still on its way to it); the worker now probes the
+    // relay with one e-mail at a time, so exactly one is accepted before MongoDB goes away.
     await relayFailingFor(first.baseUrl);
+    await eventually(async () => {
+      const held = await Promise.all(
+        events.map((event) => first.app.get(EmailsService).findByEventId(event.id)),
+      );
+      return held.every((record) => record?.status === 'pending' && record.lastError !== null);
+    }, 10_000);
     const outage = sink.waitForMessages(sink.messages.length + 1, 20_000).then(() => mongo.stop());
     sink.failNext(0);
     await outage;

@@ -52,7 +52,9 @@ export class MessagingModule {
                 provide: MESSAGING_CLIENT,
                 inject: [KafkaConnection],
                 useFactory: (connection: KafkaConnection): ClientProxy => {
-                  const client = new ClientKafka(kafkaClientOptions(connection).options ?? {});
+                  const client = new ClientKafka(
+                    kafkaClientOptions(connection, options.requestTopics ?? []).options ?? {},
+                  );
                   for (const topic of options.requestTopics ?? []) client.subscribeToResponseOf(topic);
                   return client as unknown as ClientProxy;
                 },

@@ -14,9 +14,7 @@ export interface NewRefreshToken {
 /** Every query of refresh tokens and their families; joins the caller's transaction, if any. */
 @Injectable()
 export class RefreshTokensRepository {
-  constructor(
-    @InjectFeatureTransactions(AUTH_FEATURE) private readonly transactions: FeatureTransactions,
-  ) {}
+  constructor(@InjectFeatureTransactions(AUTH_FEATURE) private readonly transactions: FeatureTransactions) {}
 
   async insert(token: NewRefreshToken): Promise<void> {
     await this.transactions.tx.insert(RefreshTokenEntity, token);

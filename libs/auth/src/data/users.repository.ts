@@ -33,9 +33,7 @@ const EMAIL_UNIQUE_INDEX = 'users_email_unique';
 /** Every query of users; joins the caller's transaction, if any. */
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectFeatureTransactions(AUTH_FEATURE) private readonly transactions: FeatureTransactions,
-  ) {}
+  constructor(@InjectFeatureTransactions(AUTH_FEATURE) private readonly transactions: FeatureTransactions) {}
 
   /** The new user, or null when the e-mail is taken (then the surrounding transaction must end). */
   async insert(row: NewUserRow): Promise<UserEntity | null> {
@@ -83,7 +81,11 @@ export class UsersRepository {
    * Newest first (ties by id), after `keyset` when given: up to `take` rows. The order matches the
    * index `users_created_at (created_at DESC, id)`.
    */
-  async listNewestFirst(filters: UserFilters, keyset: UserKeyset | undefined, take: number): Promise<UserRowWithKey[]> {
+  async listNewestFirst(
+    filters: UserFilters,
+    keyset: UserKeyset | undefined,
+    take: number,
+  ): Promise<UserRowWithKey[]> {
     const query = this.transactions.tx.getRepository(UserEntity).createQueryBuilder('user');
     if (filters.role) query.andWhere(':role = ANY(user.roles)', { role: filters.role });
     if (filters.email) {
@@ -98,7 +100,10 @@ export class UsersRepository {
       );
     }
     const { entities, raw } = await query
-      .addSelect(`to_char(user.createdAt AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`, 'created_at_key')
+      .addSelect(
+        `to_char(user.createdAt AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        'created_at_key',
+      )
       .orderBy('user.createdAt', 'DESC')
       .addOrderBy('user.id', 'ASC')
       .limit(take)

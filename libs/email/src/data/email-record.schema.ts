@@ -83,9 +83,8 @@ export class EmailRecord {
 export type EmailRecordDocument = HydratedDocument<EmailRecord>;
 
 export const EmailRecordSchema = SchemaFactory.createForClass(EmailRecord);
-// The delivery worker's claim: due pending e-mails, oldest first, and expired `sending` leases.
+// The delivery worker's claim: due `pending` and (few) `sending` e-mails, both in nextAttemptAt order.
 EmailRecordSchema.index({ status: 1, nextAttemptAt: 1 });
-EmailRecordSchema.index({ status: 1, leaseExpiresAt: 1 });
 // Waiting e-mails of a user whose projection just arrived.
 EmailRecordSchema.index({ userId: 1, to: 1 });
 // Admin queries: newest first (ties by event id, the list's keyset), by status, recipient or template.

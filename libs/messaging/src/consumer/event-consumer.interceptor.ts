@@ -135,8 +135,9 @@ export class EventConsumerInterceptor implements NestInterceptor {
     // Hand the handler the validated (and normalised) envelope.
     if (raw && typeof raw === 'object') Object.assign(raw, envelope);
     const eventId = envelope.id;
-    const handled$ = next.handle();
     const run = async (): Promise<undefined> => {
+      // Inside the correlation scope: Nest binds the handler's async context when handle() is called.
+      const handled$ = next.handle();
       let failures = 0;
       let retries = 0;
       for (;;) {

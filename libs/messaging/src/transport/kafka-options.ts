@@ -95,6 +95,7 @@ export function replyGroupInstanceId(): string {
  */
 export function kafkaClientOptions(
   connection: KafkaConnection,
+  requestTopics: string[],
   instanceId = replyGroupInstanceId(),
 ): KafkaOptions {
   const options = kafkaTransportOptions(connection).options ?? {};
@@ -102,6 +103,8 @@ export function kafkaClientOptions(
     transport: Transport.KAFKA,
     options: {
       ...options,
+      // Nothing to receive replies for: a producer only, no consumer group.
+      producerOnlyMode: requestTopics.length === 0,
       consumer: { ...options.consumer!, groupId: `${connection.groupId}-replies-${instanceId}` },
       subscribe: { fromBeginning: false },
       run: { ...options.run, autoCommit: false },
