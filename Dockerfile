@@ -5,9 +5,11 @@
 # APP is one of auth | course | order | email | platform.
 #
 # Stages: `build` compiles the whole monorepo with swc (fast, and every app shares libs/),
-# `prod-deps` installs production dependencies only, `runtime` gets just those two outputs.
+# `prod-deps` installs production dependencies and prunes them to what APP loads
+# (docker/app-dependencies.cjs), `runtime` gets just those two outputs.
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Pinned Node 24 LTS release (the supported runtime); CI deploys the pushed image by digest.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
@@ -22,10 +24,21 @@ RUN npm run build \
  && rm -rf dist/libs/*/test dist/apps/*/test
 
 FROM ${NODE_IMAGE} AS prod-deps
+ARG APP
 WORKDIR /app
 COPY package.json package-lock.json ./
 # argon2 loads its prebuilt binary (glibc and musl ship in the package): no compiler needed here.
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --no-audit --no-fund
+# Per app: keep the dependencies its compiled code (and the dlq / kafka-topics commands) loads, so a
+# service image carries no PGlite, no MongoDB driver unless it is email, no argon2 unless it is auth;
+# then drop what Node never reads at run time (type declarations, source maps, TypeScript, docs).
+COPY docker/app-dependencies.cjs ./
+COPY --from=build /src/dist ./dist
+RUN node app-dependencies.cjs "${APP}" dist \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.ts' \
+      -o -name '*.map' -o -name '*.md' \) -delete \
+ && rm -rf dist app-dependencies.cjs
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
@@ -54,8 +67,10 @@ RUN rm -rf dist/libs/testing \
  && if [ "${APP}" != platform ]; then rm -rf dist/libs/embedded; fi
 # Code stays root-owned and read-only to the app; only DATA_DIR and /tmp are writable
 # (Kubernetes mounts emptyDirs there and runs with a read-only root filesystem).
-RUN mkdir -p /app/data && chown node:node /app/data
-USER node
+# Numeric: Kubernetes' runAsNonRoot (and OpenShift) can only verify a UID. 1000 is the node image's
+# `node` user and the charts' runAsUser.
+RUN mkdir -p /app/data && chown 1000:1000 /app/data
+USER 1000:1000
 
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

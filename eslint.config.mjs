@@ -13,7 +13,12 @@ const LIBRARIES = [...FEATURES, 'core', 'contracts', 'messaging', 'embedded', 't
 
 const barrelsOnly = [
   {
-    group: ['@coursehub/*/**', '!@coursehub/course/recommendations'],
+    group: [
+      '@coursehub/*/**',
+      '!@coursehub/course/recommendations',
+      '!@coursehub/core/start-tracing',
+      '!@coursehub/core/tracing-sdk',
+    ],
     message: "Import a library through its barrel ('@coursehub/<lib>'), not its internals.",
   },
   {

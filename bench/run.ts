@@ -3,6 +3,7 @@
  *
  *   npm run bench                          all of them, one after another (≈ 2.5 min on 2 cores)
  *   npm run bench -- outbox http           those whose name starts with one of the words
+ *   npm run bench -- read                  the side-by-side read path (≈ 2 min; or BENCH_ONLY=read)
  *   npm run bench -- recommendations --large   adds the 10 000-course model (≈ 1.5 min more)
  *
  * Each benchmark runs in a child process of its own (with --expose-gc): heap figures start from a
@@ -20,6 +21,7 @@ import { Benchmark, Figure, formatValue } from './support/figures';
 import type { httpBenchmark } from './http.bench';
 import type { outboxRelayBenchmark } from './outbox-relay.bench';
 import type { pgliteBenchmark } from './pglite.bench';
+import type { readPathBenchmark } from './read-path.bench';
 import type { recommendationsBenchmark } from './recommendations.bench';
 
 interface Entry {
@@ -40,6 +42,11 @@ const BENCHMARKS: Entry[] = [
     load: () =>
       (loadModule('./outbox-relay.bench') as { outboxRelayBenchmark: typeof outboxRelayBenchmark })
         .outboxRelayBenchmark,
+  },
+  {
+    name: 'read-path',
+    load: () =>
+      (loadModule('./read-path.bench') as { readPathBenchmark: typeof readPathBenchmark }).readPathBenchmark,
   },
   {
     name: 'http',
@@ -199,7 +206,9 @@ function printTable(
 
 async function runParent(args: string[]): Promise<number> {
   const flags = args.filter((arg) => arg.startsWith('--'));
-  const entries = select(args.filter((arg) => !arg.startsWith('--')));
+  // BENCH_ONLY=read,http does what `npm run bench -- read http` does.
+  const only = (process.env.BENCH_ONLY ?? '').split(/[\s,]+/).filter(Boolean);
+  const entries = select([...args.filter((arg) => !arg.startsWith('--')), ...only]);
   const loadAtStart = loadavg()[0];
   const logDir = mkdtempSync(join(tmpdir(), 'coursehub-bench-'));
   const sections: { name: string; seconds: number; figures: Figure[] }[] = [];

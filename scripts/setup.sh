@@ -26,6 +26,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Node 24 LTS is the runtime the tests run on: on an older node, its binary comes from the npm
+# registry into .tools/node24 (git-ignored) and `npm test` runs jest with it (tools/node24.js).
+node tools/node24.js install
+
 echo "setup: building the Kafka mock cluster launcher"
 tools/kafka-mock/build.sh
 

@@ -3,7 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { Figure, latencyFigures } from './figures';
 
 /*
- * A small closed-loop HTTP load generator (autocannon is not a dependency). It runs in a worker
+ * A small closed-loop HTTP load generator for a fixed list of requests (the read-path benchmark uses
+ * autocannon for timed runs from another process; see read-servers.ts). It runs in a worker
  * thread so that the app under test has the main event loop to itself; on a 2-core machine the
  * two still share the CPUs, so requests/s is what one client box and one server process give
  * together, not the server's ceiling.

@@ -136,7 +136,9 @@ describe('Dockerfile', () => {
       .map((arg) => arg.getProperty())
       .find((property) => property?.getName() === 'NODE_IMAGE')
       ?.getValue();
-    const major = Number(/^node:(\d+)-/.exec(base ?? '')?.[1]);
+    // Pinned to a release (major.minor.patch), not a moving major tag.
+    expect(base).toMatch(/^node:\d+\.\d+\.\d+-/);
+    const major = Number(/^node:(\d+)[.-]/.exec(base ?? '')?.[1]);
     const engines = (
       JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
         engines: { node: string };
@@ -170,6 +172,12 @@ describe('Dockerfile', () => {
     expect(installs).toHaveLength(1);
     expect(installs[0]).toMatch(/\bnpm ci\b.*--omit=dev\b/);
     expect(runs(runtime).some((command) => /\bnpm (ci|install|i)\b/.test(command))).toBe(false);
+    // ... narrowed to what APP loads, then pruned (docker/app-dependencies.cjs, checked in image-dependencies.int-spec.ts).
+    expect(ofKind(source!, 'ARG').map(argumentsOf)).toContain('APP');
+    const prune = runs(source!).find((command) => command.includes('app-dependencies.cjs'));
+    expect(prune).toMatch(/^node app-dependencies\.cjs "\$\{APP\}" dist\b/);
+    expect(prune).toMatch(/&& npm prune --omit=dev\b/);
+    expect(prune).toMatch(/-name '\*\.d\.ts'.*-name '\*\.map'.*-delete/s);
     // From the build stage: only compiled output, and from the context only package.json.
     for (const copy of copies.filter((candidate) => flag(candidate, 'from') === stages[0].name)) {
       expect(argumentsOf(copy)).toMatch(/^\/src\/dist\//);
@@ -215,8 +223,8 @@ describe('Dockerfile', () => {
     expect(users.length).toBeGreaterThan(0);
     const user = users[users.length - 1];
     expect(user).not.toMatch(/^(root|0)(:|$)/);
-    // The node image's `node` user is uid 1000: the charts' runAsUser.
-    expect(user).toBe('node');
+    // Numeric, so runAsNonRoot can verify it: uid 1000 (the node image's `node` user), the charts' runAsUser.
+    expect(user).toBe('1000:1000');
     const deployment = readFileSync(
       join(repoRoot, 'helm', 'coursehub-lib', 'templates', '_deployment.tpl'),
       'utf8',
@@ -283,5 +291,53 @@ describe('.dockerignore', () => {
     const compiled = ['apps', 'libs'].flatMap(filesUnder).filter((path) => /\.(ts|json)$/.test(path));
     expect(compiled.length).toBeGreaterThan(0);
     expect(compiled.filter((path) => dockerignore.ignores(path))).toEqual([]);
+  });
+});
+
+describe('the Jenkins agent image (docker/jenkins-agent/Dockerfile)', () => {
+  const agentText = readFileSync(join(repoRoot, 'docker', 'jenkins-agent', 'Dockerfile'), 'utf8');
+  const agent = DockerfileParser.parse(agentText);
+  const argDefault = (file: typeof agent, name: string): string | undefined =>
+    file
+      .getARGs()
+      .map((arg) => arg.getProperty())
+      .find((property) => property?.getName() === name)
+      ?.getValue() ?? undefined;
+
+  it('is valid and runs the same pinned Node.js release as the service images', () => {
+    expect(validate(agentText, { instructionCasing: ValidationSeverity.ERROR })).toEqual([]);
+    expect(argDefault(agent, 'NODE_IMAGE')).toBe(argDefault(dockerfile, 'NODE_IMAGE'));
+  });
+
+  it('pins every tool it downloads and checks each download against its published checksum', () => {
+    for (const tool of ['DOCKER', 'BUILDX', 'HELM', 'KUBECTL', 'TRIVY']) {
+      expect([tool, argDefault(agent, `${tool}_VERSION`)]).toEqual([
+        tool,
+        expect.stringMatching(/^\d+\.\d+\.\d+$/),
+      ]);
+    }
+    expect(argDefault(agent, 'HELM_VERSION')).toMatch(/^4\./); // --rollback-on-failure is Helm 4's
+    const downloads = agentText.match(/curl -fsSL[Oo]? [^\n]*/g) ?? [];
+    expect(downloads.length).toBeGreaterThan(0);
+    expect(agentText.match(/sha256sum -c/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(agentText).not.toMatch(/latest/);
+  });
+
+  it('carries every Debian package scripts/setup.sh checks for, a JRE for npm-groovy-lint and a PostgreSQL server', () => {
+    const setup = readFileSync(join(repoRoot, 'scripts', 'setup.sh'), 'utf8');
+    const listed = /debian_packages=\(([^)]*)\)/.exec(setup)?.[1].trim().split(/\s+/) ?? [];
+    expect(listed.length).toBeGreaterThan(0);
+    const install =
+      agent
+        .getInstructions()
+        .filter((instruction) => instruction.getKeyword() === 'RUN')
+        .map(argumentsOf)
+        .find((command) => command.includes('apt-get install')) ?? '';
+    for (const name of [...listed, 'openjdk-17-jre-headless', 'postgresql-15', 'git']) {
+      expect([name, new RegExp(`\\s${name.replace(/[+.]/g, '\\$&')}(\\s|$)`).test(install)]).toEqual([
+        name,
+        true,
+      ]);
+    }
   });
 });

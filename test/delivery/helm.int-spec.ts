@@ -4,114 +4,40 @@
  * (kubernetes-models), and the wiring checked against the apps themselves: health routes, port,
  * the env their config schemas need, HPA target, selectors, and values.schema.json rejecting bad values.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
+import { Secret, Service } from 'kubernetes-models/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import {
+  allOf,
+  appConfigMap,
+  chartDir,
+  expectValidObjects,
+  helm,
+  helmDir,
+  type KubeObject,
+  only,
+  prepareCharts,
+  productionValues,
+  removeCharts,
+  render,
+  renderObjects,
+} from './helm-render';
 import {
   deploymentEnvVars,
   envProblems,
   existingAppSchemas,
   healthRoutes,
-  onPath,
-  repoRoot,
   run,
   serviceApps,
-  type ServiceApp,
 } from './support';
 
-interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
-
-const helmDir = join(repoRoot, 'helm');
-const productionValues = join(helmDir, 'values-production.example.yaml');
-const helm = onPath('helm');
-/**
- * The offline `helm template` stand-in of these machines lives beside the checkout in
- * ../shared; a clone elsewhere (CI) finds it through CHART_RENDER or the workspace's copy.
- */
-const chartRender =
-  [
-    process.env.CHART_RENDER,
-    resolve(repoRoot, '..', 'shared', 'bin', 'chart-render'),
-    '/work/shared/bin/chart-render',
-  ].find((candidate): candidate is string => !!candidate && existsSync(candidate)) ??
-  resolve(repoRoot, '..', 'shared', 'bin', 'chart-render');
-
-/** Kubernetes API models (OpenAPI schemas) for every kind the charts render. */
-const models: Record<string, new (data: object) => { validate(): void }> = {
-  'v1/ConfigMap': ConfigMap,
-  'v1/Secret': Secret,
-  'v1/Service': Service,
-  'v1/ServiceAccount': ServiceAccount,
-  'apps/v1/Deployment': Deployment,
-  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'networking.k8s.io/v1/Ingress': Ingress,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
-};
-
-/**
- * With helm, work on a copy of helm/ so `helm dependency build` (which vendors the library chart
- * into charts/) leaves the tree untouched. chart-render resolves file:// dependencies itself.
- */
-let chartsRoot = helmDir;
-beforeAll(() => {
-  if (!helm) {
-    expect(existsSync(chartRender)).toBe(true);
-    return;
-  }
-  chartsRoot = mkdtempSync(join(tmpdir(), 'coursehub-helm-'));
-  cpSync(helmDir, chartsRoot, {
-    recursive: true,
-    filter: (source) => !/[/\\]charts$|Chart\.lock$/.test(source),
-  });
-  for (const app of serviceApps) {
-    const built = run(helm, ['dependency', 'build', join(chartsRoot, app)]);
-    expect(built.stderr + built.stdout).not.toMatch(/Error/);
-    expect(built.status).toBe(0);
-  }
-});
-afterAll(() => {
-  if (chartsRoot !== helmDir) rmSync(chartsRoot, { recursive: true, force: true });
-});
-
-function render(app: ServiceApp, valuesFiles: string[] = [], set: string[] = []): ReturnType<typeof run> {
-  const options = [
-    ...valuesFiles.flatMap((file) => ['--values', file]),
-    ...set.flatMap((pair) => ['--set', pair]),
-    '--namespace',
-    'coursehub',
-  ];
-  return helm
-    ? run(helm, ['template', app, join(chartsRoot, app), ...options])
-    : run(chartRender, ['--release-name', app, ...options, join(chartsRoot, app)]);
-}
-
-function renderObjects(app: ServiceApp, valuesFiles: string[] = [], set: string[] = []): KubeObject[] {
-  const result = render(app, valuesFiles, set);
-  if (result.status !== 0) throw new Error(`rendering ${app} failed:\n${result.stderr}`);
-  return yaml.loadAll(result.stdout).filter((doc): doc is KubeObject => !!doc && typeof doc === 'object');
-}
-
-function only<T = KubeObject>(objects: KubeObject[], kind: string): T {
-  const found = objects.filter((object) => object.kind === kind);
-  expect(found.map((object) => object.kind)).toEqual([kind]);
-  return found[0] as T;
-}
-
-function allOf<T = KubeObject>(objects: KubeObject[], kind: string): T[] {
-  return objects.filter((object) => object.kind === kind) as unknown as T[];
-}
+beforeAll(prepareCharts);
+afterAll(removeCharts);
 
 function matches(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return (
@@ -159,12 +85,7 @@ describe('Helm charts', () => {
   if (helm) {
     it.each(serviceApps)('helm lint %s passes with default and production values', (app) => {
       for (const files of [[], [productionValues]]) {
-        const result = run(helm, [
-          'lint',
-          '--strict',
-          join(chartsRoot, app),
-          ...files.flatMap((f) => ['-f', f]),
-        ]);
+        const result = run(helm!, ['lint', '--strict', chartDir(app), ...files.flatMap((f) => ['-f', f])]);
         expect(result.stdout + result.stderr).toMatch(/0 chart\(s\) failed/);
         expect(result.status).toBe(0);
       }
@@ -203,13 +124,8 @@ describe('Helm charts', () => {
       });
 
       it('renders objects that are valid against the Kubernetes API schemas', () => {
-        for (const object of objects) {
-          const key = `${object.apiVersion}/${object.kind}`;
-          if (key === 'monitoring.coreos.com/v1/ServiceMonitor') continue; // a CRD: checked below
-          const Model = models[key];
-          expect([key, Model !== undefined]).toEqual([key, true]);
-          expect(() => new Model(object).validate()).not.toThrow();
-        }
+        // Custom kinds (ServiceMonitor, HTTPRoute, Certificate, PrometheusRule) against their CRD schemas.
+        expectValidObjects(objects);
         // The models do reject a broken object (a port that is not a number).
         const broken = structuredClone(deployment);
         (broken.spec.template.spec.containers[0].ports[0] as { containerPort: unknown }).containerPort =
@@ -222,7 +138,7 @@ describe('Helm charts', () => {
         expect(container.livenessProbe.httpGet).toEqual({ path: healthRoutes.live, port: 'http' });
         expect(container.readinessProbe.httpGet).toEqual({ path: healthRoutes.ready, port: 'http' });
         expect(container.startupProbe.httpGet).toEqual({ path: healthRoutes.live, port: 'http' });
-        const config = only<ConfigMap>(objects, 'ConfigMap');
+        const config = appConfigMap(objects);
         expect(container.ports).toEqual([
           expect.objectContaining({ name: 'http', containerPort: Number(config.data?.PORT) }),
         ]);
@@ -238,7 +154,7 @@ describe('Helm charts', () => {
           readOnlyRootFilesystem: true,
           allowPrivilegeEscalation: false,
         });
-        const dataDir = only<ConfigMap>(objects, 'ConfigMap').data?.DATA_DIR;
+        const dataDir = appConfigMap(objects).data?.DATA_DIR;
         const emptyDirs = pod.volumes.filter((volume) => volume.emptyDir).map((volume) => volume.name);
         const writable = container.volumeMounts
           .filter((mount) => emptyDirs.includes(mount.name))
@@ -306,7 +222,7 @@ describe('Helm charts', () => {
       if (schema)
         it('gives the app every variable its config requires, from the ConfigMap or a Secret', () => {
           const container = deployment.spec.template.spec.containers[0];
-          const configData = only<ConfigMap>(objects, 'ConfigMap').data ?? {};
+          const configData = appConfigMap(objects).data ?? {};
           const managedSecrets = allOf<Secret>(objects, 'Secret');
           const env: Record<string, string> = { ...configData };
           const fromExistingSecrets: string[] = [];

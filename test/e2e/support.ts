@@ -151,7 +151,7 @@ export function histogramCounts(text: string, name: string): HistogramCount[] {
 
 /** Requests counted by the HTTP duration histogram for one method, route template and status. */
 export function requestCount(metrics: string, method: string, route: string, statusCode: number): number {
-  return histogramCounts(metrics, 'http_request_duration_seconds')
+  return histogramCounts(metrics, 'coursehub_http_request_duration_seconds')
     .filter(
       ({ labels }) =>
         labels.method === method && labels.route === route && labels.status_code === String(statusCode),

@@ -10,6 +10,7 @@ import {
   KafkaMockCluster,
   TemporaryDatabase,
   TestTokenIssuer,
+  type Persona,
   type ApiCallOptions,
   type ApiCallResult,
 } from '@coursehub/testing';
@@ -27,11 +28,7 @@ export const ORDER_EVENTS_BROKER = 3;
 const REQUEST_TOPICS = [courseGet.topic, `${courseGet.topic}.reply`];
 const ORDER_EVENT_TOPICS = [orderConfirmed.topic, orderCancelled.topic];
 
-export interface Persona {
-  id: string;
-  roles: Role[];
-  token: string;
-}
+export type { Persona };
 
 /**
  * The course and order services, each its own root with its own database, talking over Kafka
@@ -142,9 +139,8 @@ export class OrderOverKafkaEnvironment {
     this.eventConsumer = consumer;
   }
 
-  async persona(roles: Role[]): Promise<Persona> {
-    const id = randomUUID();
-    return { id, roles, token: await this.issuer.sign({ id, roles }) };
+  persona(roles: Role[]): Promise<Persona> {
+    return this.issuer.persona(roles);
   }
 
   /** A course created through the course service's API, published unless `draft`. */

@@ -1,4 +1,9 @@
 import { eventually, ORDER_EVENTS_BROKER, OrderOverKafkaEnvironment, Persona } from './order-over-kafka-env';
+import {
+  confirmedOrderBody,
+  orderConfirmedEvent,
+  placeConcurrentlyWithOneKey,
+} from '../../libs/order/test/order-expectations';
 
 /** What only the real course service over Kafka shows; the rest is in libs/order/test. */
 describe('orders (order and course services over Kafka, real PostgreSQL)', () => {
@@ -28,18 +33,9 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     const student = await env.persona(['student']);
     const placed = await order(student, paidCourse.id);
     expect(placed.status).toBe(201);
-    expect(placed.body).toEqual({
-      id: expect.any(String),
-      userId: student.id,
-      courseId: paidCourse.id,
-      courseTitle: 'Practical PostgreSQL',
-      price: 4900,
-      currency: 'EUR',
-      status: 'confirmed',
-      createdAt: expect.any(String),
-      updatedAt: expect.any(String),
-      cancelledAt: null,
-    });
+    expect(placed.body).toEqual(
+      confirmedOrderBody(student, { ...paidCourse, title: 'Practical PostgreSQL', price: 4900 }),
+    );
     expect((await order(student, freeCourse.id)).body).toMatchObject({ price: 0, status: 'confirmed' });
     expect((await order(student, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await order(student, draftCourse.id)).status).toBe(422);
@@ -49,19 +45,13 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
       (found) => found.length > 0,
     );
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      type: 'order.confirmed',
-      version: 1,
-      producer: 'order',
-      data: {
-        orderId: placed.body.id,
-        userId: student.id,
-        courseId: paidCourse.id,
-        courseTitle: 'Practical PostgreSQL',
+    expect(events[0]).toMatchObject(
+      orderConfirmedEvent(placed.body.id, student, {
+        ...paidCourse,
+        title: 'Practical PostgreSQL',
         price: 4900,
-        currency: 'EUR',
-      },
-    });
+      }),
+    );
   });
 
   it('publishes order.confirmed then order.cancelled once each on Kafka', async () => {
@@ -90,17 +80,21 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     });
   });
 
-  it('turns 20 concurrent identical keyed requests into one order and one event on Kafka', async () => {
+  it('turns 20 concurrent identical keyed requests into one order and one event on Kafka (in-flight duplicates: 409 + Retry-After, then replays)', async () => {
     const student = await env.persona(['student']);
     const key = `checkout-${student.id}`;
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => order(student, paidCourse.id, { 'idempotency-key': key })),
+    const responses = await placeConcurrentlyWithOneKey(
+      () => order(student, paidCourse.id, { 'idempotency-key': key }),
+      20,
     );
     expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
     expect(new Set(responses.map((response) => JSON.stringify(response.body))).size).toBe(1);
     expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
       { id: responses[0].body.id, status: 'confirmed' },
     ]);
+    expect(
+      responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
+    ).toHaveLength(19);
     await eventually(
       () => env.eventsOf(responses[0].body.id),
       (found) => found.length > 0,

@@ -1,3 +1,5 @@
+// First: starts tracing (when configured) before the modules it instruments are loaded.
+import '@coursehub/core/start-tracing';
 import 'reflect-metadata';
 import { OrderModule } from '@coursehub/order';
 import { createRootModule, runMain, startApp } from '@coursehub/messaging';

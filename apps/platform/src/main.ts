@@ -1,3 +1,5 @@
+// First: starts tracing (when configured) before the modules it instruments are loaded.
+import '@coursehub/core/start-tracing';
 import 'reflect-metadata';
 import {
   DEMO_PASSWORD,
@@ -6,9 +8,13 @@ import {
   seedDemoData,
   startPlatformInfrastructure,
 } from '@coursehub/embedded';
+import { sizeThreadpoolForHashing } from '@coursehub/core';
 import { runMain, startApp } from '@coursehub/messaging';
 import { Logger } from '@nestjs/common';
 import { PLATFORM_DATABASE_FEATURES, platformModule } from './platform.module';
+
+// Before anything starts libuv's threadpool: argon2 hashes there, beside fs and DNS work.
+sizeThreadpoolForHashing();
 
 /** Every feature in one process on embedded infrastructure; each part switches to the real thing when configured. */
 async function startPlatform(): Promise<void> {

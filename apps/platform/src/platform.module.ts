@@ -39,6 +39,7 @@ export function platformModule(options: PlatformModuleOptions): Type {
       OrderModule.register(),
       EmailModule.register({ mongoUrl: options.mongoUrl, smtpUrl: options.smtpUrl }),
     ],
-    imports: options.mailbox ? [DevMailboxModule.register(options.mailbox)] : [],
+    // Only with the embedded SMTP sink, and DevMailboxModule leaves itself out under NODE_ENV=production.
+    imports: options.mailbox ? [DevMailboxModule.register(options.mailbox, options.env ?? process.env)] : [],
   });
 }

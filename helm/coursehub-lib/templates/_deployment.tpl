@@ -71,6 +71,11 @@ spec:
                   name: {{ include "coursehub.secretName" $ }}
                   key: {{ $key }}
             {{- end }}
+            {{- if and .Values.migrations.enabled (include "coursehub.usesPostgres" .) }}
+            {{- /* The pre-upgrade Job migrated already; the app's database user needs no DDL rights. */}}
+            - name: DATABASE_MIGRATIONS
+              value: skip
+            {{- end }}
             {{- if .Values.jwt.sign }}
             - name: JWT_PRIVATE_KEY_FILE
               value: {{ printf "%s/%s" (include "coursehub.jwtMountPath" .) .Values.jwt.existingSecretKey | quote }}

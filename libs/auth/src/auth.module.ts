@@ -3,10 +3,11 @@ import { defineFeature, FeatureModule } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AUTH_FEATURE } from './auth.constants';
-import { AuthEnv, authEnvSchema } from './auth.env';
+import { authEnvSchema } from './auth.env';
 import { CreateAuthTables1763800000000 } from './data/migrations/1763800000000-create-auth-tables';
+import { CreateCredentialAttempts1764800000000 } from './data/migrations/1764800000000-create-credential-attempts';
+import { CredentialAttemptsRepository } from './data/credential-attempts.repository';
 import { RefreshTokenEntity } from './data/refresh-token.entity';
 import { RefreshTokensRepository } from './data/refresh-tokens.repository';
 import { UserEntity } from './data/user.entity';
@@ -14,12 +15,13 @@ import { UsersRepository } from './data/users.repository';
 import { accessTokenJwtOptions, AccessTokensService } from './domain/access-tokens.service';
 import { AdminSeeder } from './domain/admin-seeder.service';
 import { AuthService } from './domain/auth.service';
+import { CredentialsThrottle } from './domain/credentials-throttle.service';
 import { PasswordHasher } from './domain/password-hasher.service';
 import { RefreshTokensService } from './domain/refresh-tokens.service';
 import { SigningKeysService } from './domain/signing-keys.service';
 import { UsersService } from './domain/users.service';
 import { AuthController } from './http/auth.controller';
-import { credentialsThrottlers, CredentialsThrottlerGuard } from './http/credentials-throttler.guard';
+import { CredentialsThrottlerGuard } from './http/credentials-throttler.guard';
 import { UsersController } from './http/users.controller';
 
 /**
@@ -35,24 +37,16 @@ export class AuthModule {
       envSchema: authEnvSchema,
       database: {
         entities: [UserEntity, RefreshTokenEntity],
-        migrations: [CreateAuthTables1763800000000],
+        migrations: [CreateAuthTables1763800000000, CreateCredentialAttempts1764800000000],
       },
       consumesMessages: false,
-      imports: [
-        JwtModule.registerAsync({ inject: [ConfigService], useFactory: accessTokenJwtOptions }),
-        ThrottlerModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<AuthEnv, true>) =>
-            credentialsThrottlers(
-              config.get('AUTH_THROTTLE_LIMIT', { infer: true }),
-              config.get('AUTH_THROTTLE_WINDOW_MS', { infer: true }),
-            ),
-        }),
-      ],
+      imports: [JwtModule.registerAsync({ inject: [ConfigService], useFactory: accessTokenJwtOptions })],
       controllers: [AuthController, UsersController],
       providers: [
         UsersRepository,
         RefreshTokensRepository,
+        CredentialAttemptsRepository,
+        CredentialsThrottle,
         AuthService,
         UsersService,
         PasswordHasher,

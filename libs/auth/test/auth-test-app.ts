@@ -22,9 +22,13 @@ export interface AuthTestApp {
 /** The auth feature, composed as its service root composes it, on a fresh database of the local PostgreSQL server. */
 export async function startAuthTestApp(
   env: Record<string, string> = {},
-  options: { databaseProxyPort?: number } = {},
+  options: {
+    databaseProxyPort?: number;
+    /** Another replica's database: this app shares it, and leaves it to its owner to drop. */
+    sharedDatabase?: TemporaryDatabase;
+  } = {},
 ): Promise<AuthTestApp> {
-  const database = await createTemporaryDatabase('auth_test');
+  const database = options.sharedDatabase ?? (await createTemporaryDatabase('auth_test'));
   const databaseUrl = new URL(database.url);
   if (options.databaseProxyPort) databaseUrl.host = `127.0.0.1:${options.databaseProxyPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-auth-'));
@@ -50,7 +54,7 @@ export async function startAuthTestApp(
     dataDir,
     close: async () => {
       await app.close();
-      await database.drop();
+      if (!options.sharedDatabase) await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './contract';
+import { emailAddressSchema } from './email-address';
 
 const money = { price: z.number().int().min(0), currency: z.string().regex(/^[A-Z]{3}$/) };
 
 export const userRegistered = defineEvent(
   'user.registered',
   1,
-  z.object({ userId: z.uuid(), email: z.email(), displayName: z.string().min(1) }),
+  z.object({ userId: z.uuid(), email: emailAddressSchema, displayName: z.string().min(1) }),
 );
 
 export const coursePublished = defineEvent(

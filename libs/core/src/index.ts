@@ -9,3 +9,4 @@ export * from './health';
 export * from './http';
 export * from './logging';
 export * from './metrics';
+export * from './tracing';

@@ -106,7 +106,7 @@ describe('the HTTP app every service is built on', () => {
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
     expect(metrics).toContain('process_cpu_seconds_total');
     expect(metrics).toMatch(
-      /http_request_duration_seconds_count\{method="POST",route="\/things",status_code="400"\} \d+/,
+      /coursehub_http_request_duration_seconds_count\{method="POST",route="\/things",status_code="400"\} \d+/,
     );
     const docs = await fetch(`${baseUrl}/docs-json`);
     const document: any = await docs.json();

@@ -6,7 +6,10 @@ import { CourseEntity } from './data/course.entity';
 import { CoursesRepository } from './data/courses.repository';
 import { EnrolmentEntity } from './data/enrolment.entity';
 import { EnrolmentsRepository } from './data/enrolments.repository';
+import { RecommendationSnapshotsRepository } from './data/recommendation-snapshots.repository';
 import { CreateCourseTables1763900000000 } from './data/migrations/1763900000000-create-course-tables';
+import { CatalogueSearchAndVersions1764400000000 } from './data/migrations/1764400000000-catalogue-search-and-versions';
+import { CreateRecommendationSnapshots1765000000000 } from './data/migrations/1765000000000-create-recommendation-snapshots';
 import { CoursesService } from './domain/courses.service';
 import { EnrolmentsService } from './domain/enrolments.service';
 import { RecommendationsService } from './domain/recommendations.service';
@@ -25,13 +28,18 @@ export class CourseModule {
       envSchema: courseEnvSchema,
       database: {
         entities: [CourseEntity, EnrolmentEntity],
-        migrations: [CreateCourseTables1763900000000],
+        migrations: [
+          CreateCourseTables1763900000000,
+          CatalogueSearchAndVersions1764400000000,
+          CreateRecommendationSnapshots1765000000000,
+        ],
       },
       consumesMessages: true,
       controllers: [CoursesController, CourseMessageHandlers],
       providers: [
         CoursesRepository,
         EnrolmentsRepository,
+        RecommendationSnapshotsRepository,
         CoursesService,
         EnrolmentsService,
         RecommendationsService,

@@ -13,24 +13,20 @@ import {
   KafkaMockCluster,
   TemporaryDatabase,
   TestTokenIssuer,
+  type Persona,
 } from '@coursehub/testing';
 import { courseGet } from '@coursehub/contracts';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CourseModule } from '../src';
 import { COURSE_FEATURE } from '../src/course.constants';
 
 export { eventually };
 
-export interface Persona {
-  id: string;
-  roles: Role[];
-  token: string;
-}
+export type { Persona };
 
 export interface CourseTestApp {
   app: NestFastifyApplication;
@@ -99,10 +95,7 @@ export async function startCourseTestApp(
     database,
     dataSource: app.get<DataSource>(getDataSourceToken(COURSE_FEATURE)),
     issuer,
-    persona: async (roles) => {
-      const id = randomUUID();
-      return { id, roles, token: await issuer.sign({ id, roles }) };
-    },
+    persona: (roles) => issuer.persona(roles),
     api,
     close: async () => {
       await app.close();

@@ -139,6 +139,8 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
     beforeAll(async () => {
       running = await startCourseServiceWithProbe(transport);
       ({ service, bus } = running);
+      // Readiness does not wait for the first model (built in a worker): these tests start from it.
+      await service.app.get(RecommendationsService).started();
       instructor = await service.persona(['instructor']);
       alice = await service.persona(['student']);
       newcomer = await service.persona(['student']);

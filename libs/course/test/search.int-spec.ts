@@ -114,8 +114,14 @@ describe('course search, filters, sorting and pagination', () => {
       'Backend engineering fundamentals',
     ]);
     expect(await titles(`q=${encodeURIComponent('mach learn')}`)).toEqual(['Machine learning with Python']);
-    // Every word must match: a prefix of one course's word and another's is no hit.
-    expect(await titles(`q=${encodeURIComponent('react python')}`)).toEqual([]);
+    // Issue 14: courses matching some of the words are found too, ranked after those matching all.
+    expect((await titles(`q=${encodeURIComponent('react python')}`)).sort()).toEqual([
+      'Machine learning with Python',
+      'React for beginners',
+    ]);
+    expect((await titles(`q=${encodeURIComponent('postgresql dive')}`))[0]).toBe(
+      'PostgreSQL indexing deep dive',
+    );
     // With operators, words mean exactly what web-search syntax says: no prefixes.
     expect(await titles(`q=${encodeURIComponent('postgres -backend')}`)).toEqual([]);
     expect(await titles(`q=${encodeURIComponent('"postgres"')}`)).toEqual([]);
@@ -151,6 +157,13 @@ describe('course search, filters, sorting and pagination', () => {
       'React for beginners',
     ]);
     expect(await titles(`q=postgresql&category=data&maxPrice=5000`)).toEqual(['Relational data modelling']);
+    // Another sort than relevance: the text only filters.
+    expect(await titles('q=postgresql&sort=price_asc')).toEqual([
+      'Backend engineering fundamentals',
+      'Relational data modelling',
+      'PostgreSQL indexing deep dive',
+    ]);
+    expect((await list('q=postgresql&sort=newest')).total).toBe(3);
     expect(await titles(`level=beginner&instructorId=${alice.id}`)).toEqual(['React for beginners']);
     expect((await service.api('GET', '/courses?minPrice=5000&maxPrice=100')).status).toBe(400);
   });

@@ -1,3 +1,4 @@
+export * from './consumer/consumer-lag.monitor';
 export * from './consumer/dead-letters';
 export * from './consumer/decorators';
 export * from './consumer/dlq-command';
@@ -10,6 +11,7 @@ export * from './messaging.constants';
 export * from './messaging.env';
 export * from './messaging.errors';
 export * from './messaging.module';
+export * from './outbox/add-outbox-traceparent.migration';
 export * from './outbox/create-messaging-tables.migration';
 export * from './outbox/outbox';
 export * from './outbox/outbox-admin';
@@ -19,3 +21,4 @@ export * from './outbox/outbox-relay.module';
 export * from './outbox/park-outbox-and-dead-letters.migration';
 export * from './transport/in-process.transport';
 export * from './transport/kafka-options';
+export * from './topics';

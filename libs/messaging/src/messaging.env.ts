@@ -13,6 +13,11 @@ export const kafkaEnvSchema = z.object({
    * mock cluster used in tests cannot serve InitProducerId to kafkajs, so tests turn it off.
    */
   KAFKA_IDEMPOTENT_PRODUCER: envBoolean.default(true),
+  /**
+   * Whether the services' clients create missing topics. Default: only with NODE_ENV development
+   * or test; elsewhere the topics come from `npm run kafka:topics` (libs/messaging/src/topics).
+   */
+  KAFKA_AUTO_CREATE_TOPICS: envBoolean.optional(),
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),

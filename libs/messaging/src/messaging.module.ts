@@ -1,6 +1,7 @@
 import { DynamicModule, Global, INestApplication, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ClientKafka, ClientProxy } from '@nestjs/microservices';
+import { ConsumerLagMonitor } from './consumer/consumer-lag.monitor';
 import { DeadLetterStores } from './consumer/dead-letters';
 import { ConsumerShutdown, EventConsumerInterceptor } from './consumer/event-consumer.interceptor';
 import { RequestAnswerInterceptor } from './consumer/decorators';
@@ -31,7 +32,7 @@ export class MessagingModule {
               {
                 provide: KafkaConnection,
                 inject: [ConfigService],
-                useFactory: (config: ConfigService<KafkaEnv, true>) =>
+                useFactory: (config: ConfigService<KafkaEnv & { NODE_ENV: string }, true>) =>
                   kafkaConnectionFromEnv(
                     {
                       KAFKA_BROKERS: config.get('KAFKA_BROKERS', { infer: true }),
@@ -44,7 +45,9 @@ export class MessagingModule {
                       KAFKA_MAX_WAIT_MS: config.get('KAFKA_MAX_WAIT_MS', { infer: true }),
                       KAFKA_IDEMPOTENT_PRODUCER: config.get('KAFKA_IDEMPOTENT_PRODUCER', { infer: true }),
                       KAFKA_SESSION_TIMEOUT_MS: config.get('KAFKA_SESSION_TIMEOUT_MS', { infer: true }),
-                    } as KafkaEnv,
+                      KAFKA_AUTO_CREATE_TOPICS: config.get('KAFKA_AUTO_CREATE_TOPICS', { infer: true }),
+                      NODE_ENV: config.get('NODE_ENV', { infer: true }),
+                    } as KafkaEnv & { NODE_ENV?: string },
                     options.serviceName,
                   ),
               },
@@ -60,6 +63,7 @@ export class MessagingModule {
                 },
               },
               KafkaReadiness,
+              ConsumerLagMonitor,
             ]
           : [{ provide: MESSAGING_CLIENT, useFactory: (): ClientProxy => new InProcessClient() }]),
         MessageBus,
@@ -75,6 +79,8 @@ export class MessagingModule {
         ConsumerShutdown,
         EventConsumerInterceptor,
         RequestAnswerInterceptor,
+        // The consumer interceptor, built in each feature's scope, labels metrics with the group.
+        ...(kafka ? [KafkaConnection] : []),
       ],
     };
   }

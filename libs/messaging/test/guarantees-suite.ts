@@ -315,9 +315,9 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
         expect(row.parked_at).not.toBeNull();
         const metrics = await (await fetch(`${url}/metrics`)).text();
         expect(metrics).toMatch(
-          /outbox_parked_total\{data_source="ledger",topic="coursehub.test.refused.v1"\} 1/,
+          /coursehub_outbox_parked_total\{data_source="ledger",topic="coursehub.test.refused.v1"\} 1/,
         );
-        expect(metrics).toMatch(/outbox_parked\{data_source="ledger"\} 1/);
+        expect(metrics).toMatch(/coursehub_outbox_parked\{data_source="ledger"\} 1/);
 
         const listed = await dlq(['outbox', 'list', '--json'], { DATABASE_URL: database.url });
         expect((JSON.parse(listed.out) as { id: string }[]).map((event) => event.id)).toEqual([parkedId]);

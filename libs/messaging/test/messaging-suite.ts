@@ -153,12 +153,25 @@ export function describeMessagingSuite(transport: TransportKind): void {
 
     it('counts processed, retried and dead-lettered messages and the outbox backlog on /metrics', async () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      expect(metrics).toMatch(/messaging_events_processed_total\{topic="coursehub.test.note.added.v1"\} \d+/);
-      expect(metrics).toMatch(/messaging_events_retried_total\{topic="coursehub.test.note.added.v1"\} \d+/);
       expect(metrics).toMatch(
-        /messaging_events_dead_lettered_total\{topic="coursehub.test.note.added.v1",reason="failed"\} \d+/,
+        /coursehub_messaging_events_processed_total\{topic="coursehub.test.note.added.v1"\} \d+/,
       );
-      expect(metrics).toMatch(/outbox_backlog\{data_source="ledger"\} 0/);
+      expect(metrics).toMatch(
+        /coursehub_messaging_events_retried_total\{topic="coursehub.test.note.added.v1"\} \d+/,
+      );
+      expect(metrics).toMatch(
+        /coursehub_messaging_events_dead_lettered_total\{topic="coursehub.test.note.added.v1",reason="failed"\} \d+/,
+      );
+      expect(metrics).toMatch(/coursehub_outbox_backlog\{data_source="ledger"\} 0/);
+      expect(metrics).toMatch(/coursehub_outbox_oldest_unsent_age_seconds\{data_source="ledger"\} 0/);
+      // One observation per handler attempt: successes and the failures that were retried.
+      for (const outcome of ['success', 'failure']) {
+        expect(metrics).toMatch(
+          new RegExp(
+            `coursehub_messaging_handler_duration_seconds_count\\{topic="coursehub.test.note.added.v1",consumer_group="[^"]+",outcome="${outcome}"\\} [1-9]`,
+          ),
+        );
+      }
     });
 
     if (transport === 'kafka') {

@@ -22,6 +22,7 @@ import {
   eventually,
   TemporaryDatabase,
   TestTokenIssuer,
+  type Persona,
   type ApiCallOptions,
   type ApiCallResult,
 } from '@coursehub/testing';
@@ -95,11 +96,7 @@ class CourseStubModule {
   }
 }
 
-export interface Persona {
-  id: string;
-  roles: Role[];
-  token: string;
-}
+export type { Persona };
 
 /** The order feature in one process with a stub course feature (in-process transport, real PostgreSQL). */
 export class OrderTestApp {
@@ -139,9 +136,8 @@ export class OrderTestApp {
     await this.database?.drop();
   }
 
-  async persona(roles: Role[]): Promise<Persona> {
-    const id = randomUUID();
-    return { id, roles, token: await this.issuer.sign({ id, roles }) };
+  persona(roles: Role[]): Promise<Persona> {
+    return this.issuer.persona(roles);
   }
 
   orders(method: string, path: string, options: ApiCallOptions = {}): Promise<ApiCallResult> {

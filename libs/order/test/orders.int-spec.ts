@@ -1,5 +1,6 @@
 import { CourseSnapshot } from '@coursehub/contracts';
 import { eventually, OrderTestApp, Persona } from './order-test-app';
+import { confirmedOrderBody, orderConfirmedEvent, placeConcurrentlyWithOneKey } from './order-expectations';
 
 describe('orders (order feature over the in-process transport, real PostgreSQL)', () => {
   const env = new OrderTestApp();
@@ -25,18 +26,9 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
     const student = await env.persona(['student']);
     const placed = await order(student, paidCourse.id);
     expect(placed.status).toBe(201);
-    expect(placed.body).toEqual({
-      id: expect.any(String),
-      userId: student.id,
-      courseId: paidCourse.id,
-      courseTitle: 'Practical PostgreSQL',
-      price: 4900,
-      currency: 'EUR',
-      status: 'confirmed',
-      createdAt: expect.any(String),
-      updatedAt: expect.any(String),
-      cancelledAt: null,
-    });
+    expect(placed.body).toEqual(
+      confirmedOrderBody(student, { ...paidCourse, title: 'Practical PostgreSQL', price: 4900 }),
+    );
     expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: student.token })).body).toEqual(
       placed.body,
     );
@@ -46,19 +38,13 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
       (found) => found.length > 0,
     );
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      type: 'order.confirmed',
-      version: 1,
-      producer: 'order',
-      data: {
-        orderId: placed.body.id,
-        userId: student.id,
-        courseId: paidCourse.id,
-        courseTitle: 'Practical PostgreSQL',
+    expect(events[0]).toMatchObject(
+      orderConfirmedEvent(placed.body.id, student, {
+        ...paidCourse,
+        title: 'Practical PostgreSQL',
         price: 4900,
-        currency: 'EUR',
-      },
-    });
+      }),
+    );
   });
 
   it('confirms an order of a free course at once', async () => {
@@ -182,11 +168,12 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
   });
 
   describe('Idempotency-Key', () => {
-    it('turns 20 concurrent identical requests into one order and 20 identical responses', async () => {
+    it('turns 20 concurrent identical requests into one order: duplicates in flight get 409 + Retry-After, retries replay it', async () => {
       const student = await env.persona(['student']);
       const key = `checkout-${student.id}`;
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, () => order(student, paidCourse.id, { 'idempotency-key': key })),
+      const responses = await placeConcurrentlyWithOneKey(
+        () => order(student, paidCourse.id, { 'idempotency-key': key }),
+        20,
       );
       expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
       const bodies = new Set(responses.map((response) => JSON.stringify(response.body)));

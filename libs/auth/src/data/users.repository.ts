@@ -64,6 +64,19 @@ export class UsersRepository {
     return repository.save(user);
   }
 
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.transactions.tx.update(UserEntity, { id }, { passwordHash });
+  }
+
+  /** How many users have `role` (for "the last admin" rules: lock with lockForTransaction first). */
+  countWithRole(role: Role): Promise<number> {
+    return this.transactions.tx
+      .getRepository(UserEntity)
+      .createQueryBuilder('user')
+      .where(':role = ANY(user.roles)', { role })
+      .getCount();
+  }
+
   async anyWithRole(role: Role): Promise<boolean> {
     return this.transactions.tx
       .getRepository(UserEntity)

@@ -4,6 +4,7 @@ import { UserEntity } from '../data/user.entity';
 import { UsersRepository } from '../data/users.repository';
 import { AccessTokensService } from './access-tokens.service';
 import { AuthService } from './auth.service';
+import { CredentialsThrottle } from './credentials-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { UsersService } from './users.service';
@@ -31,9 +32,10 @@ function fakes() {
     hasher: {
       verify: (hash: string | undefined, password: string) => {
         verified.push(hash);
-        return Promise.resolve(hash === `hash-of:${password}`);
+        return Promise.resolve({ valid: hash === `hash-of:${password}`, needsRehash: false });
       },
     },
+    throttled: [] as string[],
     accessTokens: {
       ttlSeconds: 900,
       issue: (user: AuthenticatedUser) => Promise.resolve(`access-for:${JSON.stringify(user)}`),
@@ -64,6 +66,16 @@ describe('AuthService', () => {
         { provide: PasswordHasher, useValue: ports.hasher },
         { provide: AccessTokensService, useValue: ports.accessTokens },
         { provide: RefreshTokensService, useValue: ports.refreshTokens },
+        {
+          provide: CredentialsThrottle,
+          useValue: {
+            waitForAccount: (email: string) => Promise.resolve(void ports.throttled.push(`wait:${email}`)),
+            recordLoginFailure: (email: string, client: string) =>
+              Promise.resolve(void ports.throttled.push(`failure:${email}:${client}`)),
+            recordLoginSuccess: (email: string) =>
+              Promise.resolve(void ports.throttled.push(`success:${email}`)),
+          },
+        },
       ],
     }).compile();
     auth = moduleRef.get(AuthService);
@@ -76,27 +88,36 @@ describe('AuthService', () => {
     );
 
   it('logs in with the normalised e-mail: an access token for the user and a new refresh token', async () => {
-    await expect(auth.login({ email: '  ADA@Example.com ', password: 'analytical-engine' })).resolves.toEqual(
-      {
-        accessToken: `access-for:${JSON.stringify({ id: ada.id, email: ada.email, roles: ada.roles })}`,
-        refreshToken: `refresh-for:${ada.id}`,
-        expiresIn: 900,
-        tokenType: 'Bearer',
-      },
-    );
+    await expect(
+      auth.login({ email: '  ADA@Example.com ', password: 'analytical-engine' }, '192.0.2.1'),
+    ).resolves.toEqual({
+      accessToken: `access-for:${JSON.stringify({ id: ada.id, email: ada.email, roles: ada.roles })}`,
+      refreshToken: `refresh-for:${ada.id}`,
+      expiresIn: 900,
+      tokenType: 'Bearer',
+    });
   });
 
   it('refuses an unknown e-mail and a wrong password alike, verifying a password both times', async () => {
     const unknown = await failureOf(
-      auth.login({ email: 'nobody@example.com', password: 'analytical-engine' }),
+      auth.login({ email: 'nobody@example.com', password: 'analytical-engine' }, '192.0.2.1'),
     );
-    const wrong = await failureOf(auth.login({ email: 'ada@example.com', password: 'difference-engine' }));
+    const wrong = await failureOf(
+      auth.login({ email: 'ada@example.com', password: 'difference-engine' }, '192.0.2.1'),
+    );
     for (const error of [unknown, wrong]) {
       expect(error).toBeInstanceOf(UnauthenticatedError);
       expect((error as Error).message).toBe('Invalid e-mail or password');
     }
     // The unknown user still costs a verification (against the hasher's dummy hash).
     expect(ports.verified).toEqual([undefined, ada.passwordHash]);
+    // Both wait out the account's delay and count against the account and the client, alike.
+    expect(ports.throttled).toEqual([
+      'wait:nobody@example.com',
+      'failure:nobody@example.com:192.0.2.1',
+      'wait:ada@example.com',
+      'failure:ada@example.com:192.0.2.1',
+    ]);
   });
 
   it('refreshes into a token pair with the current roles of the rotated token’s user', async () => {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { UserEntity } from '../data/user.entity';
 import { UsersRepository } from '../data/users.repository';
 import { AccessTokensService } from './access-tokens.service';
+import { CredentialsThrottle } from './credentials-throttle.service';
 import { PasswordHasher } from './password-hasher.service';
 import { INVALID_REFRESH_TOKEN, RefreshTokensService } from './refresh-tokens.service';
 import { normaliseEmail, UsersService } from './users.service';
@@ -36,10 +37,12 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly accessTokens: AccessTokensService,
     private readonly refreshTokens: RefreshTokensService,
+    private readonly throttle: CredentialsThrottle,
   ) {}
 
   /** A student account; whoever grants more roles is an admin (UsersService.setRoles). */
-  register(input: Registration): Promise<UserEntity> {
+  async register(input: Registration, client: string): Promise<UserEntity> {
+    await this.throttle.recordRegistration(client);
     return this.users.create({
       email: input.email,
       password: input.password,
@@ -47,11 +50,22 @@ export class AuthService {
     });
   }
 
-  async login(input: Credentials): Promise<TokenPair> {
-    const user = await this.usersRepository.findByEmail(normaliseEmail(input.email));
+  /** `client` is who is asking (see clientKeyOf): failures count against it and against the account. */
+  async login(input: Credentials, client: string): Promise<TokenPair> {
+    const email = normaliseEmail(input.email);
+    // Unknown e-mails are counted and delayed too: throttling must not tell which accounts exist.
+    await this.throttle.waitForAccount(email);
+    const user = await this.usersRepository.findByEmail(email);
     // Always verify (against a dummy hash for unknown users): both failures look and take the same.
-    const valid = await this.hasher.verify(user?.passwordHash, input.password);
-    if (!user || !valid) throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    const check = await this.hasher.verify(user?.passwordHash, input.password);
+    if (!user || !check.valid) {
+      await this.throttle.recordLoginFailure(email, client);
+      throw new UnauthenticatedError(INVALID_CREDENTIALS);
+    }
+    await this.throttle.recordLoginSuccess(email);
+    // Hashes from older parameters are upgraded now, the one moment the password is known.
+    if (check.needsRehash)
+      await this.usersRepository.updatePasswordHash(user.id, await this.hasher.hash(input.password));
     return this.tokenPair(user, await this.refreshTokens.issue(user.id));
   }
 

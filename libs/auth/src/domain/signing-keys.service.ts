@@ -29,10 +29,20 @@ export interface SigningKey {
 
 type Env = AuthEnv & CoreEnv & JwtVerifierEnv;
 
+/** Every PEM block in `text` (`\n` escapes allowed): public keys, or private keys whose public half is meant. */
+export function publicKeysIn(text: string): KeyObject[] {
+  const blocks = text.replace(/\\n/g, '\n').match(/-----BEGIN ([A-Z ]+)-----[\s\S]+?-----END \1-----/g) ?? [];
+  if (blocks.length === 0)
+    throw new Error('Invalid configuration: JWT_PREVIOUS_PUBLIC_KEYS holds no PEM block');
+  return blocks.map((block) => createPublicKey(block));
+}
+
 /**
- * The RS256 key pair that signs access tokens. Production must configure it; elsewhere a pair
- * is generated once and kept in DATA_DIR so tokens survive restarts. In-process verifiers resolve
- * public keys here (LOCAL_ACCESS_TOKEN_KEYS), others through the published JWKS.
+ * The RS256 key that signs access tokens, and the public keys published beside it. Production
+ * must configure it; elsewhere a pair is generated once and kept in DATA_DIR so tokens survive
+ * restarts. JWT_PREVIOUS_PUBLIC_KEYS adds keys that are published and accepted but never signed
+ * with: the previous key during a rotation, or the next one before it (see the README). In-process
+ * verifiers resolve public keys here (LOCAL_ACCESS_TOKEN_KEYS), others through the published JWKS.
  */
 @Injectable()
 export class SigningKeysService implements AccessTokenKeyResolver {
@@ -40,29 +50,43 @@ export class SigningKeysService implements AccessTokenKeyResolver {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
   readonly keyId: string;
+  /** Every key that verifies, current first, by kid. */
+  private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(config: ConfigService<Env, true>) {
     this.privateKey = this.loadPrivateKey(config);
     this.publicKey = createPublicKey(this.privateKey);
     this.keyId = keyIdOf(this.publicKey);
+    this.publicKeys.set(this.keyId, this.publicKey);
+    for (const key of this.loadPreviousKeys(config)) {
+      const kid = keyIdOf(key);
+      if (!this.publicKeys.has(kid)) this.publicKeys.set(kid, key);
+    }
   }
 
-  /** The key to sign with: the one configured (no rotation yet, so always the same). */
+  /** The key to sign with. */
   get current(): SigningKey {
     return { keyId: this.keyId, privateKey: this.privateKey };
   }
 
   publicKeyFor(kid: string): Promise<KeyObject | undefined> {
-    return Promise.resolve(kid === this.keyId ? this.publicKey : undefined);
+    return Promise.resolve(this.publicKeys.get(kid));
   }
 
   jwks(): { keys: PublicJwk[] } {
-    const { n, e } = this.publicKey.export({ format: 'jwk' });
     return {
-      keys: [{ kty: 'RSA', n: n!, e: e!, kid: this.keyId, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' }],
+      keys: [...this.publicKeys].map(([kid, key]) => {
+        const { n, e } = key.export({ format: 'jwk' });
+        return { kty: 'RSA', n: n!, e: e!, kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' } as const;
+      }),
     };
   }
 
+  private loadPreviousKeys(config: ConfigService<Env, true>): KeyObject[] {
+    const pem = config.get('JWT_PREVIOUS_PUBLIC_KEYS', { infer: true });
+    const file = config.get('JWT_PREVIOUS_PUBLIC_KEYS_FILE', { infer: true });
+    return [...(pem ? publicKeysIn(pem) : []), ...(file ? publicKeysIn(readFileSync(file, 'utf8')) : [])];
+  }
   private loadPrivateKey(config: ConfigService<Env, true>): KeyObject {
     const pem = config.get('JWT_PRIVATE_KEY', { infer: true });
     if (pem) return createPrivateKey(pem.replace(/\\n/g, '\n'));

@@ -11,7 +11,7 @@ import {
 } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { Injectable } from '@nestjs/common';
-import { AUTH_FEATURE } from '../auth.constants';
+import { ADMIN_ROLE_LOCK, AUTH_FEATURE } from '../auth.constants';
 import { UserEntity } from '../data/user.entity';
 import { UserFilters, UsersRepository } from '../data/users.repository';
 import { PasswordHasher } from './password-hasher.service';
@@ -94,9 +94,20 @@ export class UsersService {
     );
   }
 
+  /** Replaces the roles; the last admin keeps the admin role (ConflictError), so the platform never loses its last admin. */
   async setRoles(id: string, roles: Role[]): Promise<UserEntity> {
-    const user = await this.users.updateRoles(id, roles);
-    if (!user) throw new NotFoundError('User not found');
-    return user;
+    return this.transactions.withTransaction(async () => {
+      if (!roles.includes('admin')) {
+        // Serialises demotions: two admins demoting each other at once must not both succeed.
+        await this.users.lockForTransaction(ADMIN_ROLE_LOCK);
+        const current = await this.users.findById(id);
+        if (current?.roles.includes('admin') && (await this.users.countWithRole('admin')) <= 1) {
+          throw new ConflictError('This is the last admin: make another user admin before removing the role');
+        }
+      }
+      const user = await this.users.updateRoles(id, roles);
+      if (!user) throw new NotFoundError('User not found');
+      return user;
+    });
   }
 }

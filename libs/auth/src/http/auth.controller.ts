@@ -15,8 +15,12 @@ import { AuthService } from '../domain/auth.service';
 import { SigningKeysService } from '../domain/signing-keys.service';
 import { UsersService } from '../domain/users.service';
 import { JwksDto, LoginDto, RefreshTokenDto, RegisterDto, TokenPairDto } from './auth.dto';
-import { CredentialsThrottlerGuard } from './credentials-throttler.guard';
+import { ClientKey, CredentialsThrottlerGuard } from './credentials-throttler.guard';
 import { toUserDto, UserDto } from './users.dto';
+
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -33,9 +37,9 @@ export class AuthController {
   @ApiCreatedResponse({ type: UserDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'The e-mail is taken.' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  async register(@Body() body: RegisterDto): Promise<UserDto> {
-    return toUserDto(await this.auth.register(body));
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto, headers: RETRY_AFTER })
+  async register(@Body() body: RegisterDto, @ClientKey() client: string): Promise<UserDto> {
+    return toUserDto(await this.auth.register(body, client));
   }
 
   @Post('login')
@@ -45,9 +49,13 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiUnauthorizedResponse({ type: ErrorResponseDto, description: 'Unknown e-mail or wrong password.' })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
-  login(@Body() body: LoginDto): Promise<TokenPairDto> {
-    return this.auth.login(body);
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description: 'This client failed too often: retry after `Retry-After` seconds (doubling delays).',
+    headers: RETRY_AFTER,
+  })
+  login(@Body() body: LoginDto, @ClientKey() client: string): Promise<TokenPairDto> {
+    return this.auth.login(body, client);
   }
 
   @Post('refresh')

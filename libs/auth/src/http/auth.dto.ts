@@ -1,23 +1,28 @@
+import { EMAIL_ADDRESS_MAX_LENGTH, EMAIL_ADDRESS_PATTERN } from '@coursehub/contracts';
+import { IsEmailAddress, NormaliseEmailAddress } from '@coursehub/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { Credentials, Registration, TokenPair } from '../domain/auth.service';
 import { PublicJwk } from '../domain/signing-keys.service';
 
-/** E-mails are compared case-insensitively; validating the normalised form avoids surprises. */
-export const normaliseEmailInput = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+/** The OpenAPI form of the one e-mail rule (@coursehub/contracts), checked on the normalised address. */
+const EMAIL_PROPERTY = {
+  example: 'ada@example.com',
+  maxLength: EMAIL_ADDRESS_MAX_LENGTH,
+  format: 'email',
+  pattern: EMAIL_ADDRESS_PATTERN.source,
+} as const;
 
 export class RegisterDto implements Registration {
   @ApiProperty({
-    example: 'ada@example.com',
-    maxLength: 254,
-    format: 'email',
-    description: 'Unique, case-insensitively; stored lower-case.',
+    ...EMAIL_PROPERTY,
+    description:
+      'Unique, case-insensitively. Stored normalised: trimmed, lower-case, an internationalised domain in ' +
+      'punycode (user@bücher.de becomes user@xn--bcher-kva.de); the part before the @ must be ASCII.',
   })
-  @Transform(normaliseEmailInput)
-  @IsEmail()
-  @MaxLength(254)
+  @NormaliseEmailAddress()
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 10, maxLength: 256 })
@@ -39,10 +44,9 @@ export class RegisterDto implements Registration {
 }
 
 export class LoginDto implements Credentials {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254, format: 'email' })
-  @Transform(normaliseEmailInput)
-  @IsEmail()
-  @MaxLength(254)
+  @ApiProperty({ ...EMAIL_PROPERTY, description: 'Normalised as at registration.' })
+  @NormaliseEmailAddress()
+  @IsEmailAddress()
   email!: string;
 
   @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 256 })

@@ -1,42 +1,35 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
 import {
-  ThrottlerException,
-  ThrottlerGuard,
-  ThrottlerLimitDetail,
-  ThrottlerModuleOptions,
-} from '@nestjs/throttler';
+  CanActivate,
+  createParamDecorator,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+} from '@nestjs/common';
+import { clientKeyOf } from '@coursehub/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CredentialsThrottle } from '../domain/credentials-throttle.service';
 
-function emailOf(request: FastifyRequest): string | undefined {
-  const email = (request.body as { email?: unknown } | undefined)?.email;
-  return typeof email === 'string' ? email.trim().toLowerCase() : undefined;
-}
+/** The throttled client the request comes from (address as TRUST_PROXY resolves it; IPv6 by /64). */
+export const ClientKey = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
+  clientKeyOf(context.switchToHttp().getRequest<FastifyRequest>().ip),
+);
 
-/** Two budgets on the credential routes: per client IP, and per e-mail address (spraying one account from many IPs). */
-export function credentialsThrottlers(limit: number, windowMs: number): ThrottlerModuleOptions {
-  return {
-    throttlers: [
-      { name: 'ip', limit, ttl: windowMs, getTracker: (request) => (request as FastifyRequest).ip },
-      {
-        name: 'email',
-        limit,
-        ttl: windowMs,
-        getTracker: (request) =>
-          `email:${emailOf(request as FastifyRequest) ?? (request as FastifyRequest).ip}`,
-      },
-    ],
-  };
-}
-
-/** Answers 429 with a plain `Retry-After` (seconds), whichever budget ran out. */
+/**
+ * Refuses a client still serving a delay on the credential routes: 429 with `Retry-After`
+ * (seconds). The delays themselves are recorded by the domain (CredentialsThrottle), in the
+ * database every replica shares.
+ */
 @Injectable()
-export class CredentialsThrottlerGuard extends ThrottlerGuard {
-  protected override throwThrottlingException(
-    context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    void reply.header('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
-    throw new ThrottlerException('Too many attempts, try again later');
+export class CredentialsThrottlerGuard implements CanActivate {
+  constructor(private readonly throttle: CredentialsThrottle) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const scope = request.url.split('?')[0].endsWith('/register') ? 'register' : 'login';
+    const retryAfter = await this.throttle.clientRetryAfterSeconds(scope, clientKeyOf(request.ip));
+    if (retryAfter <= 0) return true;
+    void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(retryAfter));
+    throw new HttpException('Too many attempts, try again later', HttpStatus.TOO_MANY_REQUESTS);
   }
 }

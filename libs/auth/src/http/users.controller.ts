@@ -2,6 +2,7 @@ import { Authenticated, ErrorResponseDto } from '@coursehub/core';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -39,6 +40,10 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'The user is the last admin and would lose the role.',
+  })
   async setRoles(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateRolesDto,

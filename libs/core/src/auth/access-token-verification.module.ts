@@ -7,6 +7,6 @@ import { JwtAccessStrategy } from './jwt-access.strategy';
 @Module({
   imports: [PassportModule],
   providers: [JwtAccessStrategy, JwtAccessGuard, RolesGuard],
-  exports: [JwtAccessGuard, RolesGuard],
+  exports: [JwtAccessStrategy, JwtAccessGuard, RolesGuard],
 })
 export class AccessTokenVerificationModule {}

@@ -6,17 +6,26 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { AuthGuard, IAuthModuleOptions } from '@nestjs/passport';
 import { AuthenticatedUser, Role } from './authenticated-user';
+import { JwtAccessStrategy } from './jwt-access.strategy';
 
 export const ROLES_KEY = 'coursehub:roles';
 export const OPTIONAL_AUTH_KEY = 'coursehub:optional-auth';
 
-/** Requires a valid access token; with `@OptionalAuth()` an absent token means an anonymous caller. */
+/**
+ * Requires a valid access token; with `@OptionalAuth()` an absent token means an anonymous caller.
+ * It authenticates with the JwtAccessStrategy of its own app, by that instance's name: passport's
+ * registry is process-wide, so with one shared name the last app created in a process (tests,
+ * benches, rolling restarts simulated in one process) would verify every app's tokens with its keys.
+ */
 @Injectable()
-export class JwtAccessGuard extends AuthGuard('jwt-access') {
-  constructor(private readonly reflector: Reflector) {
-    super();
+export class JwtAccessGuard extends AuthGuard() {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly strategy: JwtAccessStrategy,
+  ) {
+    super({ defaultStrategy: strategy.strategyName });
   }
 
   override canActivate(context: ExecutionContext) {
@@ -26,6 +35,9 @@ export class JwtAccessGuard extends AuthGuard('jwt-access') {
     ]);
     const request = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>();
     if (optional && !request.headers.authorization) return true;
+    // @nestjs/passport injects its module options into `options` after construction: name ours again.
+    const self = this as unknown as { options: IAuthModuleOptions };
+    self.options = { ...self.options, defaultStrategy: this.strategy.strategyName };
     return super.canActivate(context);
   }
 

@@ -6,3 +6,5 @@ export * from './guards';
 export * from './decorators';
 export * from './jwt-access.strategy';
 export * from './access-token-verification.module';
+export * from './client-key';
+export * from './rate-limit';

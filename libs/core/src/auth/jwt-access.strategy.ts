@@ -1,14 +1,18 @@
-import { Inject, Injectable, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional, UnauthorizedException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ModuleRef } from '@nestjs/core';
 import { PassportStrategy } from '@nestjs/passport';
+import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { JwtVerifierEnv } from '../config';
+import { ReadinessRegistry } from '../health/readiness-registry';
 import { AccessTokenKeyResolver, LOCAL_ACCESS_TOKEN_KEYS } from './access-token-keys';
 import { AccessTokenClaims, AuthenticatedUser, ROLES } from './authenticated-user';
 import { JwksKeyResolver, PemKeyResolver } from './key-resolvers';
 
 export const ACCESS_TOKEN_ALGORITHM = 'RS256';
+
+let strategyInstances = 0;
 
 function decodeHeader(rawJwt: string): { alg?: unknown; kid?: unknown } {
   try {
@@ -29,10 +33,13 @@ function decodeHeader(rawJwt: string): { alg?: unknown; kid?: unknown } {
 @Injectable()
 export class JwtAccessStrategy extends PassportStrategy(Strategy, 'jwt-access') implements OnModuleInit {
   private resolver?: AccessTokenKeyResolver;
+  /** This instance's own name in passport's process-wide registry (see JwtAccessGuard). */
+  readonly strategyName = `jwt-access#${++strategyInstances}`;
 
   constructor(
     config: ConfigService<JwtVerifierEnv, true>,
     @Inject(ModuleRef) private readonly moduleRef: ModuleRef,
+    @Optional() readiness?: ReadinessRegistry,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -60,10 +67,20 @@ export class JwtAccessStrategy extends PassportStrategy(Strategy, 'jwt-access') 
           .catch(done);
       },
     });
+    passport.use(this.strategyName, this);
     const pem = config.get('JWT_PUBLIC_KEY', { infer: true });
     const jwksUrl = config.get('JWT_JWKS_URL', { infer: true });
     if (pem) this.resolver = new PemKeyResolver(pem);
-    else if (jwksUrl) this.resolver = new JwksKeyResolver(jwksUrl);
+    else if (jwksUrl) {
+      const jwks = new JwksKeyResolver({
+        jwksUri: jwksUrl,
+        cooldownMs: config.get('JWT_JWKS_COOLDOWN_MS', { infer: true }),
+        maxAgeMs: config.get('JWT_JWKS_MAX_AGE_MS', { infer: true }),
+      });
+      this.resolver = jwks;
+      // Verification goes on with cached keys while the endpoint is down: a dependency, not readiness.
+      readiness?.registerDependency('jwks', () => jwks.probe());
+    }
   }
 
   onModuleInit(): void {

@@ -11,7 +11,11 @@ import { CoreEnv, coreEnvSchema, parseEnv } from '../config';
 import { normaliseCorrelationId, REQUEST_ID_HEADER, runWithCorrelationId } from '../context';
 import { HttpExceptionFilter } from '../errors';
 import { createValidationPipe } from '../errors/validation';
-import { httpRequestDuration } from '../metrics';
+import { httpRequestDuration, isOperationalRoute } from '../metrics';
+import { clientErrorReply, frameworkErrorReply, installTextGuard, jsonBodyParser } from './hostile-input';
+
+/** Largest request body accepted (413 beyond). */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export interface HttpAppOptions {
   /** Title of the OpenAPI document, e.g. "CourseHub auth service". */
@@ -37,6 +41,7 @@ function installHttpMetrics(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     // The route template (`/courses/:id`), never the raw URL, keeps label cardinality bounded.
     const route = request.routeOptions.url ?? 'unmatched';
+    if (isOperationalRoute(route)) return done();
     duration.observe(
       { method: request.method, route, status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
@@ -72,7 +77,9 @@ export async function createHttpApp(
     // Fastify takes a hop count too (proxy-addr), though the adapter's option type omits number.
     trustProxy: parseEnv(coreEnvSchema.pick({ TRUST_PROXY: true }), process.env).TRUST_PROXY as
       boolean | string[],
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: frameworkErrorReply,
+    clientErrorHandler: clientErrorReply,
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
@@ -81,6 +88,8 @@ export async function createHttpApp(
   const fastify = app.getHttpAdapter().getInstance();
   installRequestContext(fastify);
   installHttpMetrics(fastify);
+  installTextGuard(fastify);
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, jsonBodyParser(fastify));
 
   await app.register(fastifyHelmet, {
     // Swagger UI needs inline scripts and styles; everything else keeps helmet's defaults.
@@ -95,9 +104,12 @@ export async function createHttpApp(
   });
   const origins = config.get('CORS_ORIGINS', { infer: true });
   if (origins.length > 0) {
+    // `*` answers any origin with a literal `*` and never with credentials: reflecting every
+    // origin together with credentials would let any web page read a signed-in user's answers.
+    const anyOrigin = origins.includes('*');
     app.enableCors({
-      origin: origins.includes('*') ? true : origins,
-      credentials: true,
+      origin: anyOrigin ? '*' : origins,
+      credentials: !anyOrigin,
       exposedHeaders: [REQUEST_ID_HEADER],
     });
   }

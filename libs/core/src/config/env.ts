@@ -50,6 +50,12 @@ export const coreEnvSchema = z.object({
         .map((item) => item.trim())
         .filter(Boolean);
     }),
+  /** Per-caller limits of `@RateLimit()` routes, counted per replica; generous by default. */
+  RATE_LIMIT_WINDOW_MS: envDurationMs.default(60_000),
+  /** POST /orders per user. */
+  ORDERS_RATE_LIMIT: z.coerce.number().int().positive().default(60),
+  /** GET /courses (search and listing) per user, or per client address when anonymous. */
+  SEARCH_RATE_LIMIT: z.coerce.number().int().positive().default(3_000),
   /** Directory for local state (generated dev keys, embedded databases). */
   DATA_DIR: z.string().min(1).default('./data'),
 });
@@ -60,6 +66,10 @@ export const jwtVerifierEnvSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('coursehub'),
   /** Where the auth service publishes its public keys, e.g. http://auth:3000/auth/.well-known/jwks.json */
   JWT_JWKS_URL: z.url().optional(),
+  /** At most one fetch of the JWKS per this period, whatever kids tokens name (unknown kids wait for it). */
+  JWT_JWKS_COOLDOWN_MS: envDurationMs.default(30_000),
+  /** Cached keys older than this are refreshed in the background (and served meanwhile, even while the endpoint is down). */
+  JWT_JWKS_MAX_AGE_MS: envDurationMs.default(10 * 60_000),
   /** Alternatively, the auth service's public key as PEM (`\n` escapes allowed). */
   JWT_PUBLIC_KEY: z.string().min(1).optional(),
 });
@@ -69,8 +79,15 @@ export const databaseEnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Connection and statement timeout; a database that does not answer in time counts as down. */
   DATABASE_TIMEOUT_MS: envDurationMs.default(5_000),
+  /**
+   * `run`: the app migrates its database at start (under an advisory lock). `skip`: a separate
+   * step (the Helm pre-upgrade Job) does, so the app's database user needs no DDL rights; the app
+   * then refuses to start while migrations are pending.
+   */
+  DATABASE_MIGRATIONS: z.enum(['run', 'skip']).default('run'),
 });
 
 export type CoreEnv = z.infer<typeof coreEnvSchema>;
+export type RateLimitEnv = Pick<CoreEnv, 'RATE_LIMIT_WINDOW_MS' | 'ORDERS_RATE_LIMIT' | 'SEARCH_RATE_LIMIT'>;
 export type JwtVerifierEnv = z.infer<typeof jwtVerifierEnvSchema>;
 export type DatabaseEnv = z.infer<typeof databaseEnvSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayableValue, redactSecrets } from './redact-secrets';
 
 export class InvalidEnvironmentError extends Error {
   constructor(readonly problems: string[]) {
@@ -10,11 +11,9 @@ export class InvalidEnvironmentError extends Error {
 function describeIssue(issue: z.core.$ZodIssue, env: Record<string, unknown>): string {
   const variable = issue.path.join('.') || '(environment)';
   const received = env[variable];
-  const shown =
-    received === undefined
-      ? 'it is not set'
-      : `got ${JSON.stringify(/SECRET|PASSWORD|KEY/.test(variable) ? '***' : received)}`;
-  return `${variable}: ${issue.message.replace(/^Invalid input: /, '')} (${shown})`;
+  // Never echo a secret: a malformed DATABASE_URL still carries its password.
+  const shown = received === undefined ? 'it is not set' : `got ${displayableValue(variable, received)}`;
+  return `${variable}: ${redactSecrets(issue.message.replace(/^Invalid input: /, ''))} (${shown})`;
 }
 
 /**

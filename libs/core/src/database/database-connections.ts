@@ -6,6 +6,8 @@ export interface DatabaseConnectionSettings {
   url: string;
   poolSize: number;
   timeoutMs: number;
+  /** Who migrates: the app at start (`run`, the default) or a separate Job (`skip`). */
+  migrations?: 'run' | 'skip';
 }
 
 /** Resolves the database of a feature (by its name: `auth`, `course`, ...). */
@@ -34,6 +36,7 @@ export class DatabaseConnectionsModule {
               url: config.get('DATABASE_URL', { infer: true }),
               poolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
               timeoutMs: config.get('DATABASE_TIMEOUT_MS', { infer: true }),
+              migrations: config.get('DATABASE_MIGRATIONS', { infer: true }),
             }),
           }),
         },

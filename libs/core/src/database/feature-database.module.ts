@@ -6,7 +6,7 @@ import { ClsModule } from 'nestjs-cls';
 import { DataSource, DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { ReadinessRegistry } from '../health';
 import { DATABASE_CONNECTIONS, DatabaseConnections } from './database-connections';
-import { runMigrationsExclusively } from './migrations';
+import { assertNoPendingMigrations, PendingMigrationsError, runMigrationsExclusively } from './migrations';
 
 export interface FeatureDatabaseOptions {
   /** The feature that owns the database; also the TypeORM data source and transaction host name. */
@@ -17,6 +17,14 @@ export interface FeatureDatabaseOptions {
   migrations: MixedList<Function | string>;
 }
 
+/** The options of every feature database registered in this process, by name (for the migration Job). */
+const registeredDatabases = new Map<string, FeatureDatabaseOptions>();
+
+/** What `FeatureDatabaseModule.register` was given for this feature: its migrations in order. */
+export function registeredFeatureDatabase(name: string): FeatureDatabaseOptions | undefined {
+  return registeredDatabases.get(name);
+}
+
 /**
  * A feature's own PostgreSQL database: a named TypeORM data source whose checked-in migrations
  * run at start under an advisory lock (never `synchronize`), its transactions through nestjs-cls
@@ -25,8 +33,11 @@ export interface FeatureDatabaseOptions {
 @Module({})
 export class FeatureDatabaseModule {
   static register(options: FeatureDatabaseOptions): DynamicModule {
+    registeredDatabases.set(options.name, options);
     const dataSourceToken = getDataSourceToken(options.name);
     const logger = new Logger(`Database:${options.name}`);
+    // Read in useFactory (which has the settings), used in dataSourceFactory (which runs after it).
+    let migrations: 'run' | 'skip' = 'run';
 
     class FeatureDatabaseReadiness implements OnModuleInit {
       constructor(
@@ -49,6 +60,7 @@ export class FeatureDatabaseModule {
           inject: [DATABASE_CONNECTIONS],
           useFactory: (connections: DatabaseConnections) => {
             const settings = connections.forFeature(options.name);
+            migrations = settings.migrations ?? 'run';
             return {
               type: 'postgres' as const,
               url: settings.url,
@@ -58,6 +70,7 @@ export class FeatureDatabaseModule {
               // Let the app start while the database is briefly away; readiness reports it.
               retryAttempts: 10,
               retryDelay: 1_000,
+              toRetry: (error: unknown) => !(error instanceof PendingMigrationsError),
               extra: {
                 max: settings.poolSize,
                 connectionTimeoutMillis: settings.timeoutMs,
@@ -69,8 +82,11 @@ export class FeatureDatabaseModule {
           dataSourceFactory: async (dataSourceOptions?: DataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
             try {
-              const ran = await runMigrationsExclusively(dataSource, options.name);
-              if (ran.length > 0) logger.log(`Migrations run: ${ran.join(', ')}`);
+              if (migrations === 'skip') await assertNoPendingMigrations(dataSource, options.name);
+              else {
+                const ran = await runMigrationsExclusively(dataSource, options.name);
+                if (ran.length > 0) logger.log(`Migrations run: ${ran.join(', ')}`);
+              }
             } catch (error) {
               await dataSource.destroy();
               throw error;

@@ -27,3 +27,22 @@ export async function runMigrationsExclusively(dataSource: DataSource, lockName:
     await runner.release();
   }
 }
+
+/**
+ * With DATABASE_MIGRATIONS=skip the app never migrates: code started on a schema that lacks its
+ * migrations would fail on its first query, so it fails at start instead, naming what is missing.
+ */
+export async function assertNoPendingMigrations(dataSource: DataSource, name: string): Promise<void> {
+  const pending = await new MigrationExecutor(dataSource).getPendingMigrations();
+  if (pending.length > 0) {
+    throw new PendingMigrationsError(
+      `Database ${name}: ${pending.length} migration(s) pending (${pending.map((migration) => migration.name).join(', ')}) ` +
+        'and DATABASE_MIGRATIONS=skip: run the migration Job (node dist/apps/<app>/src/migrate.js) first',
+    );
+  }
+}
+
+/** Not retried at start: waiting does not run the migrations. */
+export class PendingMigrationsError extends Error {
+  override readonly name = 'PendingMigrationsError';
+}

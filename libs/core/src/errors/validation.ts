@@ -8,10 +8,50 @@ export class RequestValidationException extends BadRequestException {
   }
 }
 
+/**
+ * Which failed constraint says best what is wrong, first first: an unknown field, then the kind of
+ * value (a string, an integer, one of a list), then everything else (lengths, ranges, patterns).
+ * A value of the wrong kind fails its range checks too, and "must be shorter than 254 characters"
+ * for a number helps no one.
+ */
+const CONSTRAINT_PRIORITY = [
+  'whitelistValidation',
+  'isDefined',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'isArray',
+  'isObject',
+  'isDate',
+  'isIn',
+  'isEnum',
+  'isUuid',
+];
+
+function rank(constraint: string): number {
+  const index = CONSTRAINT_PRIORITY.indexOf(constraint);
+  return index === -1 ? CONSTRAINT_PRIORITY.length : index;
+}
+
+/** The one message of a field: "is required" when it is missing, else its most telling failure. */
+function messageOf(error: ValidationError, field: string): string | undefined {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return undefined;
+  constraints.sort(([a], [b]) => rank(a) - rank(b));
+  const [name, message] = constraints[0];
+  if (name !== 'whitelistValidation' && (error.value === undefined || error.value === null)) {
+    return `${field} is required`;
+  }
+  return message;
+}
+
+/** One entry per failing field (dots for nesting), each with the one message that matters most. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldErrorDto[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    const message = messageOf(error, field);
+    const own = message ? [{ field, messages: [message] }] : [];
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
@@ -23,6 +63,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     // Explicit conversion only (@Type); implicit conversion turns "abc" into NaN silently.
     transformOptions: { enableImplicitConversion: false },
+    // Every constraint runs; flattenValidationErrors picks the message that says what is wrong.
     stopAtFirstError: false,
     exceptionFactory: (errors) => new RequestValidationException(flattenValidationErrors(errors)),
   });

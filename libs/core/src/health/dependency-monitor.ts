@@ -7,13 +7,13 @@ const TIMEOUT_MS = 2_000;
 
 const dependencyUp = () =>
   gauge({
-    name: 'dependency_up',
+    name: 'coursehub_dependency_up',
     help: 'Whether a dependency the service works around (Kafka, SMTP, JWKS) answered its last check (1) or not (0).',
     labelNames: ['dependency'],
   });
 
 /**
- * Keeps the `dependency_up` gauge current: checks every non-critical dependency every 15 s (and
+ * Keeps the `coursehub_dependency_up` gauge current: checks every non-critical dependency every 15 s (and
  * whenever `/health/dependencies` is called), so an alert does not depend on someone polling.
  */
 @Injectable()

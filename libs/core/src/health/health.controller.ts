@@ -45,7 +45,7 @@ export class HealthController {
   @ApiOperation({
     summary:
       'Dependencies the service works around while they are away (Kafka, SMTP, JWKS); 503 while one is down. ' +
-      'Not used for readiness; also exported as the dependency_up gauge.',
+      'Not used for readiness; also exported as the coursehub_dependency_up gauge.',
   })
   dependencies(): Promise<HealthCheckResult> {
     return this.health.check(

@@ -8,7 +8,7 @@ export interface ProbeOptions {
    * so `/health/ready` fails while it is down and the instance gets no traffic. False: a
    * dependency the service works around while it is away (Kafka: events wait in the outbox;
    * SMTP: mails are retried; JWKS: cached keys): reported on `/health/dependencies` and the
-   * `dependency_up` gauge, never in readiness, so an outage of it does not take every replica
+   * `coursehub_dependency_up` gauge, never in readiness, so an outage of it does not take every replica
    * out of the load balancer at once.
    */
   critical?: boolean;

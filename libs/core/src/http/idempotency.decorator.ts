@@ -10,7 +10,8 @@ import {
 /**
  * Makes a route safe to retry with an `Idempotency-Key` header (per authenticated user): the same
  * key and request replay the first response (header `idempotent-replayed: true`), the same key
- * with another request is a 422, a duplicate while the first still runs waits for it (then 409).
+ * with another request is a 422, a duplicate while the first still runs gets 409 "in progress" with
+ * `Retry-After` at once.
  * The feature provides IDEMPOTENCY_KEY_STORE on its database; the handler runs in its transaction.
  */
 export function Idempotent(options: Partial<IdempotentOptions> = {}) {

@@ -98,7 +98,9 @@ describe('IdempotencyInterceptor', () => {
     jest
       .spyOn(reflector, 'get')
       .mockImplementation((key) =>
-        key === IDEMPOTENT_OPTIONS ? { ...DEFAULT_IDEMPOTENT_OPTIONS, waitMs: 100, pollMs: 10 } : undefined,
+        key === IDEMPOTENT_OPTIONS
+          ? { ...DEFAULT_IDEMPOTENT_OPTIONS, inProgressRetryAfterSeconds: 2 }
+          : undefined,
       );
     interceptor = new IdempotencyInterceptor(reflector, store);
   });
@@ -162,10 +164,17 @@ describe('IdempotencyInterceptor', () => {
     }
   });
 
-  it('answers 409 when the first request with the key is still running after the wait', async () => {
+  it('answers 409 "in progress" with Retry-After at once while the first request with the key runs', async () => {
     store.keys.set('user-1/k', { claimId: 'other', requestHash: requestHashOf('POST', '/orders', {}) });
     const handler = handlerOf(() => of({}));
-    await expect(run({ 'idempotency-key': 'k' }, {}, handler).result).rejects.toThrow(ConflictError);
+    const started = Date.now();
+    const failure: unknown = await run({ 'idempotency-key': 'k' }, {}, handler).result.catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ConflictError);
+    expect((failure as ConflictError).message).toMatch(/in progress/);
+    expect((failure as ConflictError).retryAfterSeconds).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_000); // no polling
     expect(handler.calls).toBe(0);
   });
 });

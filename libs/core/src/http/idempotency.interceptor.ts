@@ -11,7 +11,6 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { ConflictError, DOMAIN_ERROR_STATUS, DomainError, UnprocessableError } from '../errors/domain-errors';
@@ -29,17 +28,18 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 export interface IdempotentOptions {
   /** How long a key replays its first response; after that it counts as new. */
   ttlSeconds: number;
-  /** How long a duplicate waits for the first request with its key to finish (then 409). */
-  waitMs: number;
-  pollMs: number;
+  /**
+   * A duplicate that arrives while the first request with its key still runs is answered at once
+   * with 409 and this `Retry-After` (seconds), as payment APIs do, instead of holding a connection.
+   */
+  inProgressRetryAfterSeconds: number;
   /** An attempt still in progress after this long died (crash, kill): its key may be taken over. */
   abandonAfterSeconds: number;
 }
 
 export const DEFAULT_IDEMPOTENT_OPTIONS: IdempotentOptions = {
   ttlSeconds: 24 * 60 * 60,
-  waitMs: 15_000,
-  pollMs: 50,
+  inProgressRetryAfterSeconds: 1,
   abandonAfterSeconds: 120,
 };
 
@@ -78,7 +78,8 @@ function replayableAnswerOf(error: unknown): IdempotentResponse | undefined {
 /**
  * `Idempotency-Key` for a route (see `@Idempotent()`): the first request with a key claims it
  * through the feature's IdempotencyKeyStore, runs the handler in the feature's transaction and
- * stores its response in that same transaction; duplicates wait for it and replay that response.
+ * stores its response in that same transaction; later duplicates replay that response, and one
+ * arriving while it still runs gets 409 with `Retry-After` at once.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -113,8 +114,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
     reply: FastifyReply,
   ): Promise<unknown> {
-    const deadline = Date.now() + options.waitMs;
-    for (;;) {
+    // A second round only when the key was released between our claim and our look (the first
+    // attempt failed on the server side); a third would mean it was claimed again: in progress.
+    for (let round = 0; round < 2; round++) {
       const claim = await this.store.claim({
         scope,
         key,
@@ -133,11 +135,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       if (existing.response) return this.replay(existing.response, reply);
-      if (Date.now() >= deadline) {
-        throw new ConflictError('A request with this Idempotency-Key is still being processed; retry later');
-      }
-      await sleep(options.pollMs);
+      throw this.inProgress(options);
     }
+    throw this.inProgress(options);
+  }
+
+  private inProgress(options: IdempotentOptions): ConflictError {
+    return new ConflictError(
+      'A request with this Idempotency-Key is in progress; retry after Retry-After seconds',
+      { retryAfterSeconds: options.inProgressRetryAfterSeconds },
+    );
   }
 
   private async runOnce(claim: IdempotencyClaim, next: CallHandler, reply: FastifyReply): Promise<unknown> {

@@ -28,6 +28,37 @@ describe('keyset cursors', () => {
     );
     expect(decodeCursor(encodeCursor({ sort: 'p', key: '12.5', id: ID }), 'p', 'number').key).toBe('12.5');
   });
+
+  it.each([
+    ['number', '0x10'],
+    ['number', 'Infinity'],
+    ['number', '1e-400'],
+    ['number', ' 1'],
+    ['integer', '1.5'],
+    ['integer', '1e3'],
+    ['integer', '2147483648'],
+    ['timestamp', '1'],
+    ['timestamp', '99999-01-01'],
+    ['timestamp', '2026-02-31 00:00:00+00'],
+    ['timestamp', 'March 7, 2026'],
+  ] as const)('refuses a %s key %s that PostgreSQL would not read back', (kind, key) => {
+    expect(() => decodeCursor(encodeCursor({ sort: 's', key, id: ID }), 's', kind)).toThrow(
+      InvalidInputError,
+    );
+  });
+
+  it.each([
+    ['number', '0.0607927'],
+    ['number', '1e-20'],
+    ['number', '0'],
+    ['integer', '4900'],
+    ['integer', '-2147483648'],
+    ['timestamp', '2026-11-29 07:36:46.123456+00'],
+    ['timestamp', '2026-11-29T07:36:46.123Z'],
+    ['timestamp', '2024-02-29 00:00:00+05:30'],
+  ] as const)('accepts the %s key %s', (kind, key) => {
+    expect(decodeCursor(encodeCursor({ sort: 's', key, id: ID }), 's', kind).key).toBe(key);
+  });
 });
 
 describe('pageOf', () => {

@@ -13,13 +13,16 @@ export const MAX_PAGE_SIZE = 100;
  * skip nor repeat rows when rows are inserted meanwhile, unlike offsets.
  */
 export class PageQueryDto {
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page (same filters and sort).' })
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page (same filters and sort).',
+    maxLength: 512,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -60,14 +63,45 @@ export interface PageCursor {
   id: string;
 }
 
-/** How a cursor's key must look for its sort, so an edited cursor is a 400 and never reaches SQL. */
-export type CursorKeyKind = 'timestamp' | 'number' | 'text';
+/**
+ * How a cursor's key must look for its sort, so an edited cursor is a 400 and never reaches SQL:
+ * `timestamp` (ISO 8601 or PostgreSQL's text form), `number` (a float8 in decimal notation),
+ * `integer` (within PostgreSQL's `integer`), `text`.
+ */
+export type CursorKeyKind = 'timestamp' | 'number' | 'integer' | 'text';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// What both Date.parse and PostgreSQL's timestamptz input read the same way.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::?\d{2})?)$/;
+// Decimal notation only: Number() also reads 0x10, 0b1 and Infinity, which PostgreSQL refuses.
+const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+const INT4 = { min: -2_147_483_648, max: 2_147_483_647 };
+
+/** A float8 PostgreSQL reads back: finite, and not a non-zero value so small it underflows to 0. */
+function isFloat8(key: string): boolean {
+  if (!DECIMAL.test(key)) return false;
+  const value = Number(key);
+  return Number.isFinite(value) && (value !== 0 || !/[1-9]/.test(key.split(/e/i)[0]));
+}
+
+/** A timestamp that exists (2026-02-31 parses in neither reading once checked field by field). */
+function isTimestamp(key: string): boolean {
+  if (!TIMESTAMP.test(key)) return false;
+  const parsed = new Date(key.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00'));
+  if (Number.isNaN(parsed.getTime())) return false;
+  const [year, month, day] = key.slice(0, 10).split('-').map(Number);
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return (
+    calendar.getUTCFullYear() === year &&
+    calendar.getUTCMonth() === month - 1 &&
+    calendar.getUTCDate() === day
+  );
+}
 
 const KEY_CHECKS: Record<CursorKeyKind, (key: string) => boolean> = {
-  timestamp: (key) => key.length <= 40 && !Number.isNaN(Date.parse(key)),
-  number: (key) => key.length <= 40 && Number.isFinite(Number(key)) && key.trim() !== '',
+  timestamp: isTimestamp,
+  number: (key) => key.length <= 40 && isFloat8(key),
+  integer: (key) => /^-?\d{1,10}$/.test(key) && Number(key) >= INT4.min && Number(key) <= INT4.max,
   // PostgreSQL text cannot hold NUL; nothing else is special in a bound parameter.
   text: (key) => key.length <= 1_000 && !key.includes('\u0000'),
 };

@@ -3,12 +3,57 @@ import { ConfigService } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import type { IncomingMessage } from 'node:http';
-import { CoreEnv } from '../config';
+import { CoreEnv, redactSecrets } from '../config';
 import { currentCorrelationId, normaliseCorrelationId, REQUEST_ID_HEADER } from '../context';
+import { traceLogFields } from '../tracing';
+
+/** Fields that only ever hold secrets, wherever they appear in a logged object (one or two levels deep). */
+const SECRET_FIELDS = [
+  'password',
+  'newPassword',
+  'refreshToken',
+  'accessToken',
+  'privateKey',
+  'secret',
+  'token',
+];
+
+/**
+ * What keeps secrets out of log lines: pino's redact paths for headers and secret fields, and
+ * redactSecrets (URL passwords, private keys) on messages and errors, where a driver may have put
+ * a connection string.
+ */
+export const secretRedaction = {
+  redact: {
+    paths: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'res.headers["set-cookie"]',
+      ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
+    ],
+    censor: '[redacted]',
+  },
+  serializers: {
+    err: (error: Error) => {
+      const serialized = pino.stdSerializers.err(error) as Record<string, unknown>;
+      for (const field of ['message', 'stack']) {
+        if (typeof serialized[field] === 'string') serialized[field] = redactSecrets(serialized[field]);
+      }
+      return serialized;
+    },
+  },
+  hooks: {
+    logMethod(this: pino.Logger, args: unknown[], method: pino.LogFn) {
+      const redacted = args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg));
+      return method.apply(this, redacted as Parameters<pino.LogFn>);
+    },
+  },
+} satisfies Pick<pino.LoggerOptions, 'redact' | 'serializers' | 'hooks'>;
 
 /**
  * Structured JSON logs through nestjs-pino. The request id comes from `x-request-id` (or is
- * generated) and is added to every line, HTTP or not, through the correlation scope.
+ * generated) and is added to every line, HTTP or not, through the correlation scope; with tracing
+ * on, `trace_id` and `span_id` too.
  */
 @Module({
   imports: [
@@ -22,15 +67,14 @@ import { currentCorrelationId, normaliseCorrelationId, REQUEST_ID_HEADER } from 
             genReqId: (request: IncomingMessage) =>
               currentCorrelationId() ?? normaliseCorrelationId(request.headers[REQUEST_ID_HEADER]),
             customProps: () => ({}),
+            // The request id and, when tracing is on, the trace and span ids of the active span.
             mixin: () => {
               const correlationId = currentCorrelationId();
-              return correlationId ? { requestId: correlationId } : {};
+              return { ...(correlationId ? { requestId: correlationId } : {}), ...traceLogFields() };
             },
-            redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-              censor: '[redacted]',
-            },
+            ...secretRedaction,
             serializers: {
+              ...secretRedaction.serializers,
               req: (request: { id: string; method: string; url: string }) => ({
                 id: request.id,
                 method: request.method,

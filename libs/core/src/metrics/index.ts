@@ -1,2 +1,3 @@
+export * from './build-info';
 export * from './registry';
 export * from './metrics.module';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { recordBuildInfo } from './build-info';
 import { MetricsController } from './metrics.controller';
 import { ensureDefaultMetrics } from './registry';
 
@@ -6,5 +7,6 @@ import { ensureDefaultMetrics } from './registry';
 export class MetricsModule {
   constructor() {
     ensureDefaultMetrics();
+    recordBuildInfo();
   }
 }

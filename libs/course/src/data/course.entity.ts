@@ -68,4 +68,11 @@ export class CourseEntity {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Raised by a trigger on every UPDATE of the row (enrolment counts included), never written by
+   * the application: the `ETag` of `GET /courses/:id` is derived from it.
+   */
+  @Column({ type: 'integer', default: 1, insert: false, update: false })
+  version!: number;
 }

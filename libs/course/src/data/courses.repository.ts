@@ -1,7 +1,6 @@
 import {
   type AuthenticatedUser,
   ConflictError,
-  CursorKeyKind,
   decodeCursor,
   FeatureTransactions,
   InjectFeatureTransactions,
@@ -10,9 +9,27 @@ import {
   pageOf,
 } from '@coursehub/core';
 import { Injectable } from '@nestjs/common';
-import { In, Repository, SelectQueryBuilder } from 'typeorm';
-import { COURSE_FEATURE, type CourseLevel, type CourseSort, type CourseStatus } from '../course.constants';
+import { ConfigService } from '@nestjs/config';
+import { createHash } from 'node:crypto';
+import type { Pool, QueryResultRow } from 'pg';
+import { In, type QueryRunner, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { COURSE_FEATURE } from '../course.constants';
+import type { CourseEnv } from '../course.env';
 import { CourseEntity } from './course.entity';
+import { COURSE_COLUMNS, courseFromRow, type CourseRow } from './course-rows';
+import {
+  cappedCountStatement,
+  COUNT_CAP,
+  type CourseSearchCriteria,
+  FUZZY_BELOW,
+  FUZZY_THRESHOLD,
+  listingStatement,
+  searchStatement,
+  SORT_KEYS,
+  type SqlStatement,
+} from './course-search';
+import { PublicPageCache } from './public-page-cache';
 
 /** Another course has that slug (unique index `courses_slug_unique`). */
 export class SlugTakenError extends ConflictError {
@@ -21,84 +38,44 @@ export class SlugTakenError extends ConflictError {
   }
 }
 
-/** A catalogue search, already checked for consistency by the courses service. */
-export interface CourseSearchCriteria {
-  /** Trimmed, non-empty search text. */
-  text?: string;
-  sort: CourseSort;
-  category?: string;
-  level?: CourseLevel;
-  language?: string;
-  tag?: string;
-  instructorId?: string;
-  minPrice?: number;
-  maxPrice?: number;
-  status?: CourseStatus;
-  limit: number;
-  /** The `nextCursor` of the previous page. */
-  cursor?: string;
-}
+export type { CourseSearchCriteria } from './course-search';
 
 export interface CourseSearchPage extends Page<CourseEntity> {
-  /** Courses matching the filters, over all pages. */
+  /** Courses matching the query over all pages, exact up to COUNT_CAP (see totalIsEstimate). */
   total: number;
+  /** True when there are more than COUNT_CAP: `total` is then COUNT_CAP, a lower bound. */
+  totalIsEstimate: boolean;
 }
-
-/**
- * What `q` matches: the text in web-search syntax as typed, or else every word of it as a prefix,
- * so a query typed as people type ("postgres") finds "PostgreSQL". `:qPrefix` is empty when the
- * text uses operators (quotes, `-word`, `or`), whose meaning prefixes would change.
- */
-const SEARCH_QUERY = `(websearch_to_tsquery('english', :q) || to_tsquery('english', :qPrefix))`;
-const RANK = `ts_rank(course.search_vector, ${SEARCH_QUERY})::float8`;
-
-/** `postgres index` -> `postgres:* & index:*`; empty for operator syntax or no words. */
-export function prefixQueryOf(text: string): string {
-  if (/"|(^|\s)-|\bor\b/i.test(text)) return '';
-  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.map((word) => `${word.toLowerCase()}:*`).join(' & ');
-}
-
-/**
- * Each sort is a keyset: an SQL expression plus the course id as tie-breaker, compared as a row
- * `(key, id) < (cursorKey, cursorId)`. Unlike OFFSET, a page boundary is a position in the order,
- * so courses inserted while a client pages never make it repeat or skip one. The cursor carries
- * the key in PostgreSQL's text form (exact for timestamps and float8), cast back with `type`.
- */
-interface SortKey {
-  expression: string;
-  type: string;
-  /** What a cursor's key must look like, so an altered cursor is a 400 and never reaches SQL. */
-  keyKind: CursorKeyKind;
-  direction: 'ASC' | 'DESC';
-}
-
-const SORT_KEYS: Record<CourseSort, SortKey> = {
-  relevance: { expression: RANK, type: 'float8', keyKind: 'number', direction: 'DESC' },
-  newest: { expression: 'course.created_at', type: 'timestamptz', keyKind: 'timestamp', direction: 'DESC' },
-  popular: { expression: 'course.enrolment_count', type: 'integer', keyKind: 'number', direction: 'DESC' },
-  price_asc: { expression: 'course.price', type: 'bigint', keyKind: 'number', direction: 'ASC' },
-  price_desc: { expression: 'course.price', type: 'bigint', keyKind: 'number', direction: 'DESC' },
-};
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every query of the course catalogue; inside `transactions.withTransaction` they join it. */
 @Injectable()
 export class CoursesRepository {
+  private readonly publicPages: PublicPageCache<CourseSearchPage>;
+
   constructor(
     @InjectFeatureTransactions(COURSE_FEATURE) private readonly transactions: FeatureTransactions,
-  ) {}
+    config: ConfigService<CourseEnv, true>,
+  ) {
+    this.publicPages = new PublicPageCache(config.get('COURSE_PAGE_CACHE_MS', { infer: true }));
+  }
 
   private get courses(): Repository<CourseEntity> {
     return this.transactions.tx.getRepository(CourseEntity);
   }
 
-  /** By id or slug, whatever its status. */
-  findByIdOrSlug(idOrSlug: string): Promise<CourseEntity | null> {
-    return UUID_PATTERN.test(idOrSlug)
-      ? this.courses.findOneBy({ id: idOrSlug.toLowerCase() })
-      : this.courses.findOneBy({ slug: idOrSlug });
+  /** By id or slug, whatever its status: the hot read, one prepared statement each. */
+  async findByIdOrSlug(idOrSlug: string): Promise<CourseEntity | null> {
+    const byId = UUID_PATTERN.test(idOrSlug);
+    const rows = await this.rows<CourseRow>(
+      {
+        text: `SELECT ${COURSE_COLUMNS} FROM courses c WHERE ${byId ? 'c.id' : 'c.slug'} = $1`,
+        values: [byId ? idOrSlug.toLowerCase() : idOrSlug],
+      },
+      byId ? 'course_by_id' : 'course_by_slug',
+    );
+    return rows.length > 0 ? courseFromRow(rows[0]) : null;
   }
 
   /** The course's row, locked for update until the surrounding transaction ends. */
@@ -121,6 +98,7 @@ export class CoursesRepository {
 
   /** Inserts a draft course; a taken slug is a {@link SlugTakenError}. */
   async insertDraft(values: Partial<CourseEntity>): Promise<CourseEntity> {
+    this.catalogueChanged();
     return this.withSlugCheck(values.slug, () =>
       this.courses.save(this.courses.create({ ...values, status: 'draft' })),
     );
@@ -128,10 +106,12 @@ export class CoursesRepository {
 
   /** Saves changes to a course; a taken slug is a {@link SlugTakenError}. */
   async save(course: CourseEntity): Promise<CourseEntity> {
+    this.catalogueChanged();
     return this.withSlugCheck(course.slug, () => this.courses.save(course));
   }
 
   async incrementEnrolmentCount(courseId: string): Promise<void> {
+    this.catalogueChanged();
     await this.transactions.tx.query(
       'UPDATE courses SET enrolment_count = enrolment_count + 1 WHERE id = $1',
       [courseId],
@@ -139,91 +119,125 @@ export class CoursesRepository {
   }
 
   async decrementEnrolmentCount(courseId: string): Promise<void> {
+    this.catalogueChanged();
     await this.transactions.tx.query(
       'UPDATE courses SET enrolment_count = GREATEST(enrolment_count - 1, 0) WHERE id = $1',
       [courseId],
     );
   }
 
-  /** One keyset page of the courses the caller may see that match the criteria, with their total. */
-  async search(
+  /**
+   * One keyset page of the courses the caller may see that match the criteria, with their total
+   * (exact up to COUNT_CAP). A search text ranks the candidates the GIN index finds (see
+   * course-search.ts); when the words find fewer than FUZZY_BELOW courses and pg_trgm is there,
+   * titles and tags within a typo of a word are added below them.
+   */
+  search(criteria: CourseSearchCriteria, caller: AuthenticatedUser | undefined): Promise<CourseSearchPage> {
+    if (caller) return this.searchNow(criteria, caller);
+    return this.publicPages.get(JSON.stringify(criteria), () => this.searchNow(criteria, undefined));
+  }
+
+  private async searchNow(
     criteria: CourseSearchCriteria,
     caller: AuthenticatedUser | undefined,
   ): Promise<CourseSearchPage> {
     const key = SORT_KEYS[criteria.sort];
     // Decoded first: a bad cursor is the caller's error (400) whatever else the query holds.
     const cursor = criteria.cursor ? decodeCursor(criteria.cursor, criteria.sort, key.keyKind) : undefined;
-    const query = this.filtered(criteria, caller);
-    const total = await query.clone().getCount();
-
-    if (cursor) {
-      const comparison = key.direction === 'DESC' ? '<' : '>';
-      query.andWhere(
-        `(${key.expression}, course.id) ${comparison} (CAST(:cursorKey AS ${key.type}), CAST(:cursorId AS uuid))`,
-        { cursorKey: cursor.key, cursorId: cursor.id },
-      );
-    }
-    query
-      .addSelect(`(${key.expression})::text`, 'sort_key')
-      .orderBy(key.expression, key.direction)
-      .addOrderBy('course.id', key.direction)
-      .limit(criteria.limit + 1);
-
-    const { entities, raw } = await query.getRawAndEntities<{ sort_key: string; course_id: string }>();
-    const sortKeys = new Map(raw.map((row) => [row.course_id, row.sort_key]));
-    const page = pageOf(
-      entities,
-      criteria.limit,
-      (last) => ({ sort: criteria.sort, key: sortKeys.get(last.id) ?? '', id: last.id }),
-      (course) => course,
-    );
-    return { ...page, total };
-  }
-
-  private filtered(
-    criteria: CourseSearchCriteria,
-    caller: AuthenticatedUser | undefined,
-  ): SelectQueryBuilder<CourseEntity> {
-    const query = this.visibleTo(this.courses.createQueryBuilder('course'), caller);
+    type PageRow = CourseRow & { sort_key: string; candidates?: number };
+    let rows: PageRow[];
+    let total: number;
     const { text } = criteria;
-    if (text) {
-      // Served by the GIN index on the generated, weighted search_vector column.
-      query.andWhere(`course.search_vector @@ ${SEARCH_QUERY}`, { q: text, qPrefix: prefixQueryOf(text) });
+    if (text && criteria.sort === 'relevance') {
+      const textCriteria = { ...criteria, text };
+      rows = await this.rows<PageRow>(searchStatement(textCriteria, caller, cursor, { fuzzy: false }), true);
+      // Every row carries the candidate count. A page after a cursor is never empty unless courses
+      // changed meanwhile (a cursor is only handed out when more rows exist).
+      const found = rows[0]?.candidates ?? 0;
+      if (found < FUZZY_BELOW && (await this.hasTrigrams())) {
+        rows = await this.withFuzzyThreshold(() =>
+          this.rows<PageRow>(searchStatement(textCriteria, caller, cursor, { fuzzy: true })),
+        );
+      }
+      total = rows[0]?.candidates ?? found;
+    } else {
+      const [page, count] = await Promise.all([
+        this.rows<PageRow>(listingStatement(criteria, caller, cursor), true),
+        this.rows<{ n: number }>(cappedCountStatement(criteria, caller), true),
+      ]);
+      rows = page;
+      total = count[0].n;
     }
-    if (criteria.status) query.andWhere('course.status = :status', { status: criteria.status });
-    if (criteria.category) {
-      query.andWhere('course.category = :category', { category: criteria.category.toLowerCase() });
-    }
-    if (criteria.level) query.andWhere('course.level = :level', { level: criteria.level });
-    if (criteria.language) query.andWhere('course.language = :language', { language: criteria.language });
-    if (criteria.tag) query.andWhere('course.tags @> ARRAY[:tag]::text[]', { tag: criteria.tag });
-    if (criteria.instructorId) {
-      query.andWhere('course.instructor_id = :instructorId', { instructorId: criteria.instructorId });
-    }
-    if (criteria.minPrice !== undefined) {
-      query.andWhere('course.price >= :minPrice', { minPrice: criteria.minPrice });
-    }
-    if (criteria.maxPrice !== undefined) {
-      query.andWhere('course.price <= :maxPrice', { maxPrice: criteria.maxPrice });
-    }
-    return query;
+    const page = pageOf(
+      rows,
+      criteria.limit,
+      (last) => ({ sort: criteria.sort, key: last.sort_key, id: last.id }),
+      courseFromRow,
+    );
+    return { ...page, total: Math.min(total, COUNT_CAP), totalIsEstimate: total > COUNT_CAP };
   }
 
   /**
-   * The visibility rule in SQL (the same as the courses service's `canView` for one course):
-   * published courses, plus the caller's own, or all for admins.
+   * Rows of a statement: outside a transaction straight from the pool, inside one through the
+   * transaction's entity manager. A `name` (or `prepared`: named after the text, as catalogue
+   * queries come in a bounded number of shapes) makes it a prepared statement on each
+   * connection: planned once, not on every request.
    */
-  private visibleTo(
-    query: SelectQueryBuilder<CourseEntity>,
-    caller: AuthenticatedUser | undefined,
-  ): SelectQueryBuilder<CourseEntity> {
-    if (caller?.roles.includes('admin')) return query;
-    if (caller) {
-      return query.andWhere(`(course.status = 'published' OR course.instructor_id = :callerId)`, {
-        callerId: caller.id,
-      });
+  private async rows<T extends QueryResultRow>(statement: SqlStatement, name?: string | true): Promise<T[]> {
+    if (this.transactions.isTransactionActive()) {
+      return this.transactions.tx.query<T[]>(statement.text, statement.values);
     }
-    return query.andWhere(`course.status = 'published'`);
+    const pool = (this.transactions.tx.connection.driver as PostgresDriver).master as Pool;
+    const statementName =
+      name === true ? `course_${createHash('sha1').update(statement.text).digest('base64url')}` : name;
+    return (await pool.query<T>({ name: statementName, text: statement.text, values: statement.values }))
+      .rows;
+  }
+
+  /** Query runners of open transactions that changed the catalogue: the page cache empties at their commit. */
+  private readonly changing = new WeakSet<QueryRunner>();
+  private commitsWatched = false;
+
+  /**
+   * Empties the public page cache now and, inside a transaction, again when it commits: a page
+   * read between the two would otherwise be kept with the catalogue as it was before the commit.
+   */
+  private catalogueChanged(): void {
+    this.publicPages.clear();
+    const manager = this.transactions.tx;
+    if (!this.transactions.isTransactionActive() || !manager.queryRunner) return;
+    this.changing.add(manager.queryRunner);
+    if (this.commitsWatched) return;
+    this.commitsWatched = true;
+    manager.connection.subscribers.push({
+      afterTransactionCommit: (event) => {
+        if (this.changing.has(event.queryRunner)) {
+          this.changing.delete(event.queryRunner);
+          this.publicPages.clear();
+        }
+      },
+    });
+  }
+
+  private trigrams?: Promise<boolean>;
+
+  /** Whether pg_trgm is installed (the migration installs it where the server has it). */
+  private hasTrigrams(): Promise<boolean> {
+    this.trigrams ??= this.rows<{ installed: boolean }>({
+      text: `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AS installed`,
+      values: [],
+    }).then((rows) => rows[0].installed);
+    return this.trigrams;
+  }
+
+  /** Runs `read` in a transaction whose `<%` operator uses FUZZY_THRESHOLD. */
+  private withFuzzyThreshold<T>(read: () => Promise<T>): Promise<T> {
+    return this.transactions.withTransaction(async () => {
+      await this.transactions.tx.query(`SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)`, [
+        String(FUZZY_THRESHOLD),
+      ]);
+      return read();
+    });
   }
 
   private async withSlugCheck<T>(slug: string | undefined, write: () => Promise<T>): Promise<T> {

@@ -82,9 +82,9 @@ class InMemoryCoursesRepository implements Partial<CoursesRepository> {
 
   search(
     criteria: CourseSearchCriteria,
-  ): Promise<{ items: CourseEntity[]; nextCursor: null; total: number }> {
+  ): Promise<{ items: CourseEntity[]; nextCursor: null; total: number; totalIsEstimate: boolean }> {
     this.searches.push(criteria);
-    return Promise.resolve({ items: [], nextCursor: null, total: 0 });
+    return Promise.resolve({ items: [], nextCursor: null, total: 0, totalIsEstimate: false });
   }
 }
 

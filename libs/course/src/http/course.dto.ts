@@ -70,7 +70,8 @@ export class CreateCourseDto {
   description?: string;
 
   @ApiPropertyOptional({
-    type: [String],
+    type: 'array',
+    items: { type: 'string', minLength: 1, maxLength: 40 },
     example: ['sql', 'databases'],
     maxItems: 20,
     description: 'Each 1 to 40 characters; trimmed, lower-cased and deduplicated.',
@@ -172,18 +173,30 @@ export class ListCoursesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Minimum price, minor units.', minimum: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Minimum price, minor units.',
+    minimum: 0,
+    maximum: MAX_PRICE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_PRICE)
   minPrice?: number;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Maximum price, minor units.', minimum: 0 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Maximum price, minor units.',
+    minimum: 0,
+    maximum: MAX_PRICE,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_PRICE)
   maxPrice?: number;
 
   @ApiPropertyOptional({
@@ -204,7 +217,14 @@ export class ListCoursesQueryDto extends PageQueryDto {
 }
 
 export class CoursePageDto extends PageDto(CourseDto) {
-  @ApiProperty({ description: 'Courses matching the filters, over all pages.' }) total!: number;
+  @ApiProperty({
+    description:
+      'Courses matching the query over all pages: exact up to 1,000, then 1,000 (see totalIsEstimate).',
+  })
+  total!: number;
+
+  @ApiProperty({ description: 'True when more than 1,000 courses match: `total` is then a lower bound.' })
+  totalIsEstimate!: boolean;
 }
 
 export function toCourseDto(course: CourseEntity): CourseDto {

@@ -4,6 +4,7 @@ import {
   CurrentUser,
   ErrorResponseDto,
   OptionalAuth,
+  RateLimit,
 } from '@coursehub/core';
 import {
   Body,
@@ -16,6 +17,8 @@ import {
   Patch,
   Post,
   Query,
+  Req,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -25,9 +28,12 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiHeader,
+  ApiNotModifiedResponse,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RECOMMENDATIONS } from '../course.constants';
 import { CoursesService } from '../domain/courses.service';
 import { RecommendationsService } from '../domain/recommendations.service';
@@ -39,9 +45,18 @@ import {
   toCourseDto,
   UpdateCourseDto,
 } from './course.dto';
+import { courseETag, pageETag, renderOnce, sendCacheable } from './http-caching';
 import { RecommendationListDto, RecommendationQueryDto, toRecommendationListDto } from './recommendation.dto';
 
 const ID_PARAM = { name: 'id', description: 'Course id (uuid) or slug.' };
+const IF_NONE_MATCH = {
+  name: 'If-None-Match',
+  required: false,
+  description: 'The ETag of a copy held: 304 Not Modified while it is current.',
+};
+const CACHING =
+  'Answers carry a strong ETag (changed by every update of the course) and Cache-Control: ' +
+  '`public, max-age=60` for anonymous reads of published courses, `private, no-store` otherwise.';
 
 @ApiTags('courses')
 @Controller('courses')
@@ -62,19 +77,39 @@ export class CoursesController {
   }
 
   @Get()
+  @RateLimit('search') // above @OptionalAuth(): its guard runs first, so a signed-in caller is counted as a user
   @OptionalAuth()
   @ApiOperation({
     summary: 'Search and list courses',
-    description: 'Published courses; instructors also see their own drafts and archived courses, admins all.',
+    description:
+      'Published courses; instructors also see their own drafts and archived courses, admins all. ' +
+      'With `q`, courses matching all words come first, then those matching most of them; close ' +
+      'misspellings of titles and tags are found when the words find few courses. `total` is exact ' +
+      'up to 1,000; beyond, it is 1,000 and `totalIsEstimate` is true (there are more). ' +
+      CACHING.replace('of published courses', ''),
   })
   @ApiOkResponse({ type: CoursePageDto })
+  @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is current.' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiHeader(IF_NONE_MATCH)
   async list(
     @Query() query: ListCoursesQueryDto,
     @CurrentUser() caller: AuthenticatedUser | undefined,
-  ): Promise<CoursePageDto> {
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const page = await this.courses.list(query, caller);
-    return { items: page.items.map(toCourseDto), total: page.total, nextCursor: page.nextCursor };
+    const { json, etag } = renderOnce(page, () => ({
+      body: {
+        items: page.items.map(toCourseDto),
+        total: page.total,
+        totalIsEstimate: page.totalIsEstimate,
+        nextCursor: page.nextCursor,
+      } satisfies CoursePageDto,
+      etag: pageETag(page.items, [page.total, page.totalIsEstimate, page.nextCursor]),
+    }));
+    // Anyone's page of published courses is the same for everyone; a signed-in caller's may hold drafts.
+    sendCacheable(request, reply, json, { etag, shared: !caller });
   }
 
   // Declared before `:id` so that "recommendations" is never taken for a course slug.
@@ -93,15 +128,26 @@ export class CoursesController {
 
   @Get(':id')
   @OptionalAuth()
-  @ApiOperation({ summary: 'One course by id or slug' })
+  @ApiOperation({
+    summary: 'One course by id or slug',
+    description: CACHING,
+  })
   @ApiParam(ID_PARAM)
+  @ApiHeader(IF_NONE_MATCH)
   @ApiOkResponse({ type: CourseDto })
+  @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is current.' })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   async get(
     @Param('id') id: string,
     @CurrentUser() caller: AuthenticatedUser | undefined,
-  ): Promise<CourseDto> {
-    return toCourseDto(await this.courses.getVisible(id, caller));
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const course = await this.courses.getVisible(id, caller);
+    sendCacheable(request, reply, toCourseDto(course), {
+      etag: courseETag(course),
+      shared: !caller && course.status === 'published',
+    });
   }
 
   @Get(':id/similar')

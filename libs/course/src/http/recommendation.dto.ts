@@ -6,7 +6,12 @@ import type { CourseRecommendation } from '../domain/recommendations.service';
 import { CourseDto, toCourseDto } from './course.dto';
 
 export class RecommendationQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RECOMMENDATIONS, default: DEFAULT_RECOMMENDATIONS })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_RECOMMENDATIONS,
+    default: DEFAULT_RECOMMENDATIONS,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -1,4 +1,4 @@
-import type { CourseRecord, ModelState } from './model-state';
+import { type CourseRecord, type ModelState, surfaceOf } from './model-state';
 import type { ScoredNeighbour } from './neighbour-list';
 import type { PopularCourse } from './popularity';
 import { sharedTerms } from './similarity';
@@ -23,8 +23,9 @@ export function explainNeighbour(
 ): Recommendation {
   const terms =
     via.content > via.collaborative
-      ? sharedTerms(target.vector, source.vector, state.options.reasonTerms).map(
-          (term) => target.surfaces.get(term) ?? source.surfaces.get(term) ?? term,
+      ? // A shared term is in both vectors: shown as the recommended course spells it.
+        sharedTerms(target.vector, source.vector, state.options.reasonTerms).map((term) =>
+          surfaceOf(target, term),
         )
       : [];
   const because: RecommendationReason =

@@ -1,5 +1,6 @@
 import { type CourseRecord, courseDocument, type ModelState } from './model-state';
 import {
+  contentScores,
   patchNeighbour,
   recomputeCollaborative,
   recomputeContent,
@@ -53,22 +54,43 @@ export function removeEnrolment(state: ModelState, userId: string, courseId: str
 export function upsertCourse(state: ModelState, course: CourseFeatures): void {
   let record = state.byId.get(course.id);
   const wasListed = record?.course.status === 'published';
+  // Only courses sharing an indexed term with the old or the new text, or students with the
+  // course, can see its score change: any other course scores it 0 before and after.
+  const affected = new Set<number>();
+  if (record) collectTextNeighbours(state, record, affected);
   const document = courseDocument(course, state.options.fieldWeights);
   if (record) state.replaceCourse(record, course, document);
   else record = state.addCourse(course, document);
   state.upsertedSinceBuild.add(course.id);
-
-  // A status change moves the course in or out of every list, collaborative ones included.
+  collectTextNeighbours(state, record, affected);
+  // A status change moves the course in or out of every list, collaborative ones included; a text
+  // edit changes no collaborative part, so co-enrolled courses sharing no term are untouched.
   const listingChanged = wasListed !== (course.status === 'published');
+  if (listingChanged) for (const index of record.coEnrolments.keys()) affected.add(index);
+  affected.delete(record.index);
+
   recomputeContent(state, record);
   recomputeHybrid(state, record);
-  for (const other of state.records) {
-    if (other === record) continue;
-    patchNeighbour(state, other, record, 'content');
-    patchNeighbour(state, other, record, 'hybrid');
+  // The new content similarity to every course sharing a term, in one pass over the index (0 for
+  // the others), instead of a dot product per affected course.
+  const scores = contentScores(state, record);
+  // In index order, as the full scan this replaces did: patches are order-sensitive only through
+  // recomputes, which read the final scores anyway, but a fixed order keeps runs reproducible.
+  for (const index of [...affected].sort((a, b) => a - b)) {
+    const other = state.records[index];
+    const content = scores.get(index) ?? 0;
+    patchNeighbour(state, other, record, 'content', content);
+    patchNeighbour(state, other, record, 'hybrid', content);
     if (listingChanged) patchNeighbour(state, other, record, 'collaborative');
   }
   state.refreshPopularity(record);
+}
+
+/** Adds the courses sharing an indexed term with the course to `into`. */
+function collectTextNeighbours(state: ModelState, record: CourseRecord, into: Set<number>): void {
+  for (const term of record.vector.keys()) {
+    for (const index of state.postings.get(term)?.keys() ?? []) into.add(index);
+  }
 }
 
 /**

@@ -4,6 +4,15 @@
  * (TF-IDF, similarity measures, neighbour lists) stays inside.
  */
 export { RecommendationModel } from './recommendation-model';
+export { buildInWorker } from './build-in-worker';
+export type {
+  WorkerBuild,
+  WorkerBuildFigures,
+  WorkerBuildLimits,
+  WorkerBuildResult,
+} from './build-in-worker';
+export { SNAPSHOT_VERSION } from './model-snapshot';
+export type { ModelSnapshot } from './model-snapshot';
 export type {
   CollaborativeMeasure,
   CourseFeatures,

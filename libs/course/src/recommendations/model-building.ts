@@ -11,9 +11,15 @@ import type { RecommendationData, RecommendationModelOptions } from './types';
 export function buildModelState(data: RecommendationData, options: RecommendationModelOptions): ModelState {
   const resolved = resolveOptions(options);
   const courses = [...new Map(data.courses.map((course) => [course.id, course])).values()];
-  const documents = courses.map((course) => courseDocument(course, resolved.fieldWeights));
-  const state = new ModelState(resolved, fitTfIdf(documents.map((document) => document.counts)));
-  courses.forEach((course, index) => state.addCourse(course, documents[index]));
+  // Each text is tokenised twice (for the document frequencies, then for its vector) rather than
+  // every document kept between the two passes: at 100 000 courses those would be most of the heap.
+  const statistics = fitTfIdf(
+    (function* () {
+      for (const course of courses) yield courseDocument(course, resolved.fieldWeights).counts;
+    })(),
+  );
+  const state = new ModelState(resolved, statistics);
+  for (const course of courses) state.addCourse(course, courseDocument(course, resolved.fieldWeights));
 
   for (const enrolment of data.enrolments) {
     const record = state.byId.get(enrolment.courseId);
@@ -42,7 +48,7 @@ export function buildModelState(data: RecommendationData, options: Recommendatio
     recomputeCollaborative(state, record);
     recomputeContent(state, record);
     recomputeHybrid(state, record);
-    state.refreshPopularity(record);
   }
+  state.refreshAllPopularity();
   return state;
 }

@@ -9,7 +9,15 @@ export interface ResolvedOptions {
   readonly collaborativeMeasure: CollaborativeMeasure;
   readonly fieldWeights: FieldWeights;
   readonly reasonTerms: number;
+  readonly indexedTerms: number;
+  readonly commonTermShare: number;
 }
+
+/**
+ * A term is only called too common to index when it is also in more courses than this: in a small
+ * catalogue every term is cheap, and a share alone would drop "databases" from ten courses.
+ */
+export const COMMON_TERM_MIN_COURSES = 200;
 
 export const DEFAULT_FIELD_WEIGHTS: FieldWeights = { title: 2, summary: 1, description: 1, tags: 3 };
 
@@ -23,6 +31,8 @@ export function resolveOptions(options: RecommendationModelOptions): ResolvedOpt
     collaborativeMeasure: options.collaborativeMeasure ?? 'cosine',
     fieldWeights: { ...DEFAULT_FIELD_WEIGHTS, ...options.fieldWeights },
     reasonTerms: options.reasonTerms ?? 3,
+    indexedTerms: options.indexedTerms ?? 24,
+    commonTermShare: options.commonTermShare ?? 0.1,
   };
   const nonNegative = (name: string, value: number) => {
     if (!Number.isFinite(value) || value < 0)
@@ -33,6 +43,12 @@ export function resolveOptions(options: RecommendationModelOptions): ResolvedOpt
   }
   if (!Number.isInteger(resolved.reasonTerms) || resolved.reasonTerms < 1) {
     throw new RangeError(`reasonTerms must be an integer >= 1, got ${resolved.reasonTerms}`);
+  }
+  if (!Number.isInteger(resolved.indexedTerms) || resolved.indexedTerms < 1) {
+    throw new RangeError(`indexedTerms must be an integer >= 1, got ${resolved.indexedTerms}`);
+  }
+  if (!(resolved.commonTermShare > 0 && resolved.commonTermShare <= 1)) {
+    throw new RangeError(`commonTermShare must be in (0, 1], got ${resolved.commonTermShare}`);
   }
   nonNegative('collaborativeWeight', resolved.collaborativeWeight);
   nonNegative('contentWeight', resolved.contentWeight);

@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from './model-options';
+import { COMMON_TERM_MIN_COURSES, type ResolvedOptions } from './model-options';
 import { TopNeighbours } from './neighbour-list';
 import { PopularityRanking } from './popularity';
 import {
@@ -7,17 +7,26 @@ import {
   TermCounts,
   TfIdfStatistics,
   tfIdfVector,
+  truncateVector,
   WeightedField,
 } from './text-features';
 import type { CourseFeatures, FieldWeights } from './types';
+
+/** What the model keeps of a course's data (its text lives on only as the vector). */
+export type StoredCourse = Pick<CourseFeatures, 'id' | 'title' | 'category' | 'status' | 'enrolmentCount'>;
 
 /** What the model keeps per course. */
 export interface CourseRecord {
   /** Dense index into `records`; never reused (courses are archived, not deleted). */
   readonly index: number;
-  course: CourseFeatures;
+  course: StoredCourse;
+  /** `course.status === 'published'`, kept beside it: it is asked for every candidate of every list. */
+  listed: boolean;
   vector: SparseVector;
-  /** Term → the word it was first seen as in this course, for "similar topics" reasons. */
+  /**
+   * Term → the word it was first seen as in this course, for reasons: indexed terms only, and only
+   * where the word differs from the term (a folded plural); see {@link surfaceOf}.
+   */
   surfaces: ReadonlyMap<string, string>;
   /** Distinct users of the model enrolled in this course. */
   enrolled: number;
@@ -26,6 +35,11 @@ export interface CourseRecord {
   readonly collaborative: TopNeighbours;
   readonly content: TopNeighbours;
   readonly hybrid: TopNeighbours;
+}
+
+/** How a term of the course's vector is shown: the word it was first seen as. */
+export function surfaceOf(record: CourseRecord, term: string): string {
+  return record.surfaces.get(term) ?? term;
 }
 
 /** The weighted term counts of a course's text: the document its TF-IDF vector is made from. */
@@ -57,45 +71,110 @@ export class ModelState {
   readonly upsertedSinceBuild = new Set<string>();
   enrolmentTotal = 0;
   ignoredEnrolments = 0;
-  readonly builtAt = new Date();
+  /**
+   * Dot-product accumulator of content recomputes, one slot per course, all zero between uses:
+   * allocating it per recompute would cost O(courses) each, O(courses²) a build.
+   */
+  private scratch = new Float64Array(0);
+  private readonly commonTermLimit: number;
 
   constructor(
     readonly options: ResolvedOptions,
     /** Document frequencies of the last full build; frozen until the next one. */
     readonly statistics: TfIdfStatistics,
-  ) {}
+    readonly builtAt = new Date(),
+  ) {
+    this.commonTermLimit = Math.max(
+      COMMON_TERM_MIN_COURSES,
+      options.commonTermShare * statistics.documentCount,
+    );
+  }
+
+  /** Whether a term is too common (by the build's document frequencies) to be indexed. */
+  isCommonTerm(term: string): boolean {
+    return (this.statistics.documentFrequency.get(term) ?? 1) > this.commonTermLimit;
+  }
+
+  /** The zeroed accumulator of content recomputes (callers zero what they touched). */
+  contentAccumulator(): Float64Array {
+    if (this.scratch.length < this.records.length) {
+      this.scratch = new Float64Array(Math.max(this.records.length, 2 * this.scratch.length));
+    }
+    return this.scratch;
+  }
 
   /** Only published courses are ever neighbours or recommendations. */
   isListed(record: CourseRecord): boolean {
-    return record.course.status === 'published';
+    return record.listed;
   }
 
   /** Appends a course the model does not know yet. */
   addCourse(course: CourseFeatures, document: TermCounts): CourseRecord {
-    const record: CourseRecord = {
+    const record = this.newRecord(course);
+    this.setText(record, document);
+    this.append(record);
+    return record;
+  }
+
+  /** Appends a course of a snapshot as it was saved (its lists are loaded by the caller). */
+  restoreCourse(
+    course: StoredCourse,
+    vector: SparseVector,
+    surfaces: ReadonlyMap<string, string>,
+    enrolled: number,
+  ): CourseRecord {
+    const record = this.newRecord(course);
+    record.vector = vector;
+    record.surfaces = surfaces;
+    record.enrolled = enrolled;
+    this.append(record);
+    return record;
+  }
+
+  private newRecord(course: StoredCourse): CourseRecord {
+    return {
       index: this.records.length,
       course: copyCourse(course),
-      vector: tfIdfVector(document.counts, this.statistics),
-      surfaces: document.surfaces,
+      listed: course.status === 'published',
+      vector: new Map(),
+      surfaces: new Map(),
       enrolled: 0,
       coEnrolments: new Map(),
       collaborative: this.newList(),
       content: this.newList(),
       hybrid: this.newList(),
     };
+  }
+
+  private append(record: CourseRecord): void {
     this.records.push(record);
-    this.byId.set(course.id, record);
+    this.byId.set(record.course.id, record);
     this.addPostings(record);
-    return record;
   }
 
   /** Replaces a known course's data and text vector (its enrolments and lists stay). */
   replaceCourse(record: CourseRecord, course: CourseFeatures, document: TermCounts): void {
     this.removePostings(record);
     record.course = copyCourse(course);
-    record.vector = tfIdfVector(document.counts, this.statistics);
-    record.surfaces = document.surfaces;
+    record.listed = course.status === 'published';
+    this.setText(record, document);
     this.addPostings(record);
+  }
+
+  private setText(record: CourseRecord, document: TermCounts): void {
+    const vector = truncateVector(
+      tfIdfVector(document.counts, this.statistics),
+      this.options.indexedTerms,
+      (term) => this.isCommonTerm(term),
+    );
+    record.vector = vector;
+    const surfaces = new Map<string, string>();
+    for (const term of vector.keys()) {
+      const surface = document.surfaces.get(term);
+      // Most terms are shown as spelt: only the others cost an entry (see surfaceOf).
+      if (surface !== undefined && surface !== term) surfaces.set(term, surface);
+    }
+    record.surfaces = surfaces;
   }
 
   /** Changes the number of users enrolled in both courses, on both sides. */
@@ -112,14 +191,28 @@ export class ModelState {
   }
 
   refreshPopularity(record: CourseRecord): void {
-    const score = Math.max(record.course.enrolmentCount ?? 0, record.enrolled);
-    this.popularity.set(record.course.id, record.course.category, score, this.isListed(record));
+    this.popularity.set(record.course.id, record.course.category, popularityScore(record), record.listed);
+  }
+
+  /** Every course's popularity at once (after a build or a restore). */
+  refreshAllPopularity(): void {
+    this.popularity.load(
+      this.records.map((record) => ({
+        courseId: record.course.id,
+        category: record.course.category,
+        score: popularityScore(record),
+        listed: record.listed,
+      })),
+    );
   }
 
   /** Twice the served size is kept, so most score changes are patched without a recompute. */
   private newList(): TopNeighbours {
-    return new TopNeighbours(this.options.neighbours, 2 * this.options.neighbours);
+    return new TopNeighbours(this.options.neighbours, 2 * this.options.neighbours, this.courseIdOf);
   }
+
+  /** Shared by every list: ids come from the records rather than a string slot per entry. */
+  private readonly courseIdOf = (index: number): string => this.records[index].course.id;
 
   private addPostings(record: CourseRecord): void {
     for (const [term, weight] of record.vector) {
@@ -141,6 +234,15 @@ export class ModelState {
   }
 }
 
-function copyCourse(course: CourseFeatures): CourseFeatures {
-  return Object.freeze({ ...course, tags: Object.freeze([...course.tags]) });
+function popularityScore(record: CourseRecord): number {
+  return Math.max(record.course.enrolmentCount ?? 0, record.enrolled);
+}
+
+export function copyCourse(course: StoredCourse): StoredCourse {
+  const { id, title, category, status, enrolmentCount } = course;
+  return Object.freeze(
+    enrolmentCount === undefined
+      ? { id, title, category, status }
+      : { id, title, category, status, enrolmentCount },
+  );
 }

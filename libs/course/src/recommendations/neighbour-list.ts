@@ -19,6 +19,16 @@ export function compareScored(
   return a.courseId < b.courseId ? -1 : a.courseId > b.courseId ? 1 : 0;
 }
 
+/** A list's entries as columns (the form a model snapshot stores). */
+export interface NeighbourColumns {
+  readonly indexes: Int32Array<ArrayBuffer>;
+  /** Only for lists without an id resolver (see the constructor). */
+  readonly courseIds?: readonly string[];
+  readonly collaborative: Float64Array<ArrayBuffer>;
+  readonly content: Float64Array<ArrayBuffer>;
+  readonly complete: boolean;
+}
+
 /**
  * The best neighbours of one course, sorted by {@link compareScored}: `size` are served, up to
  * `capacity` (> size) are kept so that most score changes can be patched in place.
@@ -29,24 +39,45 @@ export function compareScored(
  * of an incomplete list is dropped (the best non-member is not known, so the list shrinks), a
  * non-member that beats the tail is inserted. Only when an incomplete list gets shorter than `size`
  * does {@link update} answer `false`, and the owner recomputes it from its candidates.
+ *
+ * Entries are stored as columns (typed arrays), not objects: a model keeps three lists of up to
+ * 2K entries per course, and as objects with boxed doubles they were most of its heap. The score
+ * is not stored: it is `collaborative + content`, the very sum it was computed as.
  */
 export class TopNeighbours {
-  private items: ScoredNeighbour[] = [];
+  private length = 0;
+  private indexes = new Int32Array(0);
+  /** Course ids by position, unless `idOf` resolves them from the index (a model's lists do). */
+  private courseIds: string[] | undefined;
+  private collaborative = new Float64Array(0);
+  private content = new Float64Array(0);
   private complete = true;
 
   constructor(
     readonly size: number,
     readonly capacity: number,
-  ) {}
+    private readonly idOf?: (index: number) => string,
+  ) {
+    this.courseIds = idOf ? undefined : [];
+  }
 
   /** The `size` best neighbours. */
   get served(): readonly ScoredNeighbour[] {
-    return this.items.length > this.size ? this.items.slice(0, this.size) : this.items;
+    return this.entries(Math.min(this.size, this.length));
   }
 
   /** Every neighbour kept (at least the served ones; a valid prefix of the ranking). */
   get kept(): readonly ScoredNeighbour[] {
-    return this.items;
+    return this.entries(this.length);
+  }
+
+  get keptCount(): number {
+    return this.length;
+  }
+
+  /** The course index of the kept entry at `position`. */
+  keptIndex(position: number): number {
+    return this.indexes[position];
   }
 
   get isComplete(): boolean {
@@ -61,13 +92,12 @@ export class TopNeighbours {
     candidates.sort(compareScored);
     const keep = Math.min(this.capacity, knownPrefix);
     this.complete = candidates.length <= keep;
-    if (candidates.length > keep) candidates.length = keep;
-    this.items = candidates;
+    this.assign(candidates.length > keep ? candidates.slice(0, keep) : candidates);
   }
 
   /** Replaces the list by what a {@link TopCollector} of this list's capacity gathered. */
   replaceCollected(collector: TopCollector): void {
-    this.items = collector.best;
+    this.assign(collector.best);
     this.complete = collector.offered <= collector.capacity;
   }
 
@@ -75,11 +105,12 @@ export class TopNeighbours {
    * Applies a changed score of one candidate (`next` undefined: no longer eligible). Returns false
    * when the list has become too short to serve and must be recomputed.
    */
-  update(courseId: string, next: ScoredNeighbour | undefined): boolean {
-    const position = this.items.findIndex((item) => item.courseId === courseId);
-    const previous = position >= 0 ? this.items.splice(position, 1)[0] : undefined;
+  update(courseId: string, next: ScoredNeighbour | undefined, index?: number): boolean {
+    const position = this.positionOf(courseId, index);
+    const previous = position >= 0 ? this.entry(position) : undefined;
+    if (previous) this.removeAt(position);
     if (next !== undefined) {
-      const tail = this.items[this.items.length - 1];
+      const tail = this.length > 0 ? this.entry(this.length - 1) : undefined;
       // In an incomplete list, a candidate below the tail may be beaten by unknown non-members,
       // unless it was a member and did not lose ground.
       const keep =
@@ -88,24 +119,119 @@ export class TopNeighbours {
         (tail !== undefined && compareScored(next, tail) < 0);
       if (keep) {
         this.insert(next);
-        if (this.items.length > this.capacity) {
-          this.items.length = this.capacity;
+        if (this.length > this.capacity) {
+          this.length = this.capacity;
+          if (this.courseIds) this.courseIds.length = this.capacity;
           this.complete = false;
         }
       }
     }
-    return this.complete || this.items.length >= this.size;
+    return this.complete || this.length >= this.size;
+  }
+
+  toColumns(): NeighbourColumns {
+    return {
+      indexes: this.indexes.slice(0, this.length),
+      courseIds: this.courseIds?.slice(0, this.length),
+      collaborative: this.collaborative.slice(0, this.length),
+      content: this.content.slice(0, this.length),
+      complete: this.complete,
+    };
+  }
+
+  /** Restores what {@link toColumns} gave (a snapshot loaded). */
+  loadColumns(columns: NeighbourColumns): void {
+    this.length = columns.indexes.length;
+    this.indexes = columns.indexes;
+    if (this.courseIds) this.courseIds = [...(columns.courseIds ?? [])];
+    this.collaborative = columns.collaborative;
+    this.content = columns.content;
+    this.complete = columns.complete;
+  }
+
+  private idAt(position: number): string {
+    return this.courseIds ? this.courseIds[position] : this.idOf!(this.indexes[position]);
+  }
+
+  /** Where a course is in the list (-1: not in it), by index when ids are resolved from it. */
+  private positionOf(courseId: string, index: number | undefined): number {
+    if (this.courseIds) {
+      const position = this.courseIds.indexOf(courseId);
+      return position < this.length ? position : -1;
+    }
+    if (index === undefined) throw new Error('a list that resolves course ids is updated by index');
+    return this.indexes.subarray(0, this.length).indexOf(index);
+  }
+
+  private entry(position: number): ScoredNeighbour {
+    const collaborative = this.collaborative[position];
+    const content = this.content[position];
+    return {
+      index: this.indexes[position],
+      courseId: this.idAt(position),
+      score: collaborative + content,
+      collaborative,
+      content,
+    };
+  }
+
+  private entries(count: number): ScoredNeighbour[] {
+    const result: ScoredNeighbour[] = new Array<ScoredNeighbour>(count);
+    for (let position = 0; position < count; position++) result[position] = this.entry(position);
+    return result;
+  }
+
+  private assign(entries: readonly ScoredNeighbour[]): void {
+    this.length = 0;
+    if (this.courseIds) this.courseIds = [];
+    this.reserve(entries.length);
+    for (const entry of entries) this.setAt(this.length++, entry);
+  }
+
+  private setAt(position: number, entry: ScoredNeighbour): void {
+    this.indexes[position] = entry.index;
+    if (this.courseIds) this.courseIds[position] = entry.courseId;
+    this.collaborative[position] = entry.collaborative;
+    this.content[position] = entry.content;
+  }
+
+  /** Makes room for `count` entries, growing by doubling up to one past capacity (an insert's overflow). */
+  private reserve(count: number): void {
+    if (this.indexes.length >= count) return;
+    const room = Math.min(Math.max(count, 2 * this.indexes.length, 4), this.capacity + 1);
+    const grow = <T extends Int32Array | Float64Array>(from: T, to: T): T => {
+      to.set(from.subarray(0, this.length));
+      return to;
+    };
+    this.indexes = grow(this.indexes, new Int32Array(room));
+    this.collaborative = grow(this.collaborative, new Float64Array(room));
+    this.content = grow(this.content, new Float64Array(room));
+  }
+
+  private removeAt(position: number): void {
+    this.indexes.copyWithin(position, position + 1, this.length);
+    this.collaborative.copyWithin(position, position + 1, this.length);
+    this.content.copyWithin(position, position + 1, this.length);
+    this.courseIds?.splice(position, 1);
+    this.length--;
   }
 
   private insert(entry: ScoredNeighbour): void {
     let low = 0;
-    let high = this.items.length;
+    let high = this.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareScored(this.items[middle], entry) < 0) low = middle + 1;
+      const score = this.collaborative[middle] + this.content[middle];
+      if (compareScored({ score, courseId: this.idAt(middle) }, entry) < 0) low = middle + 1;
       else high = middle;
     }
-    this.items.splice(low, 0, entry);
+    this.reserve(this.length + 1);
+    this.indexes.copyWithin(low + 1, low, this.length);
+    this.collaborative.copyWithin(low + 1, low, this.length);
+    this.content.copyWithin(low + 1, low, this.length);
+    this.courseIds?.splice(low, 0, entry.courseId);
+    this.setAt(low, entry);
+    this.length++;
   }
 }
 

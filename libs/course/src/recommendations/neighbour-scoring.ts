@@ -52,22 +52,43 @@ export function recomputeCollaborative(state: ModelState, record: CourseRecord):
   record.collaborative.replace(candidates);
 }
 
-/** Candidates: the courses sharing at least one term with the course, through the inverted index. */
-export function recomputeContent(state: ModelState, record: CourseRecord): void {
-  // Accumulate dot products walking the owner's terms in ascending order: the same summation order
-  // as dotProduct(), hence bit-identical scores.
-  const dots = new Float64Array(state.records.length);
+/**
+ * Dot products of the course's vector with every course sharing a term, through the inverted index,
+ * into the state's accumulator; returns the indexes touched (the caller zeroes them). Walks the
+ * owner's terms in ascending order: the summation order of dotProduct(), so bit-identical scores.
+ */
+function accumulateDots(state: ModelState, record: CourseRecord, dots: Float64Array): number[] {
   const touched: number[] = [];
   for (const [term, weight] of record.vector) {
-    for (const [index, otherWeight] of state.postings.get(term) ?? []) {
+    // forEach rather than for-of: no iterator entry allocated per posting (the build's hot loop).
+    state.postings.get(term)?.forEach((otherWeight, index) => {
       if (dots[index] === 0) touched.push(index);
       dots[index] += weight * otherWeight;
-    }
+    });
   }
+  return touched;
+}
+
+/** Content similarity of the course to each course sharing an indexed term (by course index). */
+export function contentScores(state: ModelState, record: CourseRecord): Map<number, number> {
+  const dots = state.contentAccumulator();
+  const scores = new Map<number, number>();
+  for (const index of accumulateDots(state, record, dots)) {
+    scores.set(index, dots[index]);
+    dots[index] = 0;
+  }
+  return scores;
+}
+
+/** Candidates: the courses sharing at least one indexed term with the course. */
+export function recomputeContent(state: ModelState, record: CourseRecord): void {
+  const dots = state.contentAccumulator();
+  const touched = accumulateDots(state, record, dots);
   const collector = new TopCollector(record.content.capacity);
   for (const index of touched) {
     const other = state.records[index];
     const dot = dots[index];
+    dots[index] = 0;
     if (other === record || !state.isListed(other) || !(dot > 0)) continue;
     collector.consider(dot, other.course.id, () => scoreNeighbour(state, record, other, 'content', dot)!);
   }
@@ -81,24 +102,36 @@ export function recomputeContent(state: ModelState, record: CourseRecord): void 
  * Reads the content list, so it runs after {@link recomputeContent}.
  */
 export function recomputeHybrid(state: ModelState, record: CourseRecord): void {
-  const indexes = new Set(record.coEnrolments.keys());
-  for (const neighbour of record.content.kept) indexes.add(neighbour.index);
+  const dots = state.contentAccumulator();
+  const touched = accumulateDots(state, record, dots);
   const candidates: ScoredNeighbour[] = [];
-  for (const index of indexes) {
-    const scored = scoreNeighbour(state, record, state.records[index], 'hybrid');
+  const consider = (index: number) => {
+    const scored = scoreNeighbour(state, record, state.records[index], 'hybrid', dots[index]);
     if (scored) candidates.push(scored);
+  };
+  for (const index of record.coEnrolments.keys()) consider(index);
+  const { content } = record;
+  for (let position = 0; position < content.keptCount; position++) {
+    const index = content.keptIndex(position);
+    if (!record.coEnrolments.has(index)) consider(index);
   }
-  record.hybrid.replace(candidates, record.content.isComplete ? Infinity : record.content.kept.length);
+  for (const index of touched) dots[index] = 0;
+  record.hybrid.replace(candidates, content.isComplete ? Infinity : content.keptCount);
 }
 
-/** `other`'s score in `owner`'s list of one kind changed: patch the list, or recompute it. */
+/**
+ * `other`'s score in `owner`'s list of one kind changed: patch the list, or recompute it. `content`
+ * is their content similarity when the caller already knows it.
+ */
 export function patchNeighbour(
   state: ModelState,
   owner: CourseRecord,
   other: CourseRecord,
   kind: NeighbourKind,
+  content?: number,
 ): void {
-  if (!owner[kind].update(other.course.id, scoreNeighbour(state, owner, other, kind))) {
+  const scored = scoreNeighbour(state, owner, other, kind, content);
+  if (!owner[kind].update(other.course.id, scored, other.index)) {
     if (kind === 'collaborative') recomputeCollaborative(state, owner);
     else if (kind === 'content') recomputeContent(state, owner);
     else recomputeHybrid(state, owner);

@@ -1,5 +1,6 @@
 import { addEnrolment, removeEnrolment, upsertCourse } from './incremental-updates';
 import { buildModelState } from './model-building';
+import { decodeSnapshot, decodeSnapshotInSlices, encodeSnapshot, type ModelSnapshot } from './model-snapshot';
 import type { ModelState } from './model-state';
 import { popular, recommendForUser, similarTo } from './querying';
 import type {
@@ -27,6 +28,31 @@ export class RecommendationModel {
   /** Builds a model from scratch (the full rebuild). Later duplicates of a course id win. */
   static build(data: RecommendationData, options: RecommendationModelOptions = {}): RecommendationModel {
     return new RecommendationModel(buildModelState(data, options));
+  }
+
+  /**
+   * The model as data ({@link ModelSnapshot}): what a worker thread hands back and what is persisted.
+   * {@link fromSnapshot} gives back a model that answers and updates exactly as this one.
+   */
+  toSnapshot(): ModelSnapshot {
+    return encodeSnapshot(this.state);
+  }
+
+  static fromSnapshot(snapshot: ModelSnapshot): RecommendationModel {
+    return new RecommendationModel(decodeSnapshot(snapshot));
+  }
+
+  /**
+   * {@link fromSnapshot} on the event loop in slices of `batch` courses, yielding between them, so
+   * that restoring a large model does not hold up requests.
+   */
+  static async restore(snapshot: ModelSnapshot, batch = 2_000): Promise<RecommendationModel> {
+    const slices = decodeSnapshotInSlices(snapshot, batch);
+    for (;;) {
+      const step = slices.next();
+      if (step.done) return new RecommendationModel(step.value);
+      await new Promise<void>((resume) => setImmediate(resume));
+    }
   }
 
   /**

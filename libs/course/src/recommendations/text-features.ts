@@ -105,12 +105,14 @@ export function termCounts(fields: readonly WeightedField[]): TermCounts {
 }
 
 /** Document frequency of every term over a corpus of term-count maps. */
-export function fitTfIdf(documents: readonly ReadonlyMap<string, number>[]): TfIdfStatistics {
+export function fitTfIdf(documents: Iterable<ReadonlyMap<string, number>>): TfIdfStatistics {
   const documentFrequency = new Map<string, number>();
+  let documentCount = 0;
   for (const document of documents) {
+    documentCount++;
     for (const term of document.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   }
-  return { documentCount: documents.length, documentFrequency };
+  return { documentCount, documentFrequency };
 }
 
 /**
@@ -134,4 +136,28 @@ export function tfIdfVector(counts: ReadonlyMap<string, number>, statistics: TfI
   if (norm === 0) return vector;
   terms.forEach((term, i) => vector.set(term, weights[i] / norm));
   return vector;
+}
+
+/**
+ * The terms a course is indexed and compared by: its `limit` heaviest terms, leaving out terms the
+ * statistics call too common (`isCommon`). Weights keep the full vector's normalisation, so the dot
+ * product of two truncated vectors is the part of their cosine the kept terms carry: the light
+ * tail of a long description adds little to a similarity but most of the cost of finding it (every
+ * course sharing any word would be a candidate). Keys stay in ascending order.
+ */
+export function truncateVector(
+  vector: SparseVector,
+  limit: number,
+  isCommon: (term: string) => boolean,
+): SparseVector {
+  const eligible = [...vector].filter(([term]) => !isCommon(term));
+  if (eligible.length > limit) {
+    // Heaviest first, ties by term: deterministic whatever the Map's order.
+    eligible.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
+    eligible.length = limit;
+    eligible.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  } else if (eligible.length === vector.size) {
+    return vector;
+  }
+  return new Map(eligible);
 }

@@ -64,6 +64,17 @@ export interface RecommendationModelOptions {
   readonly fieldWeights?: Partial<FieldWeights>;
   /** How many shared terms a "similar topics" reason lists. Default 3. */
   readonly reasonTerms?: number;
+  /**
+   * Content similarity compares each course's this many heaviest TF-IDF terms (the rest of a long
+   * description carries little weight but would make every course sharing a word a candidate).
+   * Default 24.
+   */
+  readonly indexedTerms?: number;
+  /**
+   * Terms in more than this share of the catalogue (and in more than 200 courses) are not indexed:
+   * they separate nothing and would make the content lists quadratic. Default 0.1.
+   */
+  readonly commonTermShare?: number;
 }
 
 export interface FieldWeights {

@@ -1,4 +1,4 @@
-import { TypedConfigService } from '@coursehub/core';
+import { inSpan, SpanKind, TypedConfigService } from '@coursehub/core';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -51,15 +51,18 @@ export function smtpTransportOptions(env: SmtpEnv): SMTPTransport.Options {
 export class Mailer implements OnApplicationShutdown {
   private readonly transporter: Transporter<SMTPTransport.SentMessageInfo, SMTPTransport.Options>;
   private readonly from: string;
+  private readonly relayHost: string;
 
   constructor(
     @Inject(ConfigService) env: TypedConfigService<EmailEnv>,
     @Inject(EMAIL_MODULE_OPTIONS) options: EmailModuleOptions,
   ) {
     this.from = env.get('MAIL_FROM', { infer: true });
+    const smtpUrl = options.smtpUrl ?? env.get('SMTP_URL', { infer: true });
+    this.relayHost = new URL(smtpUrl).hostname;
     this.transporter = nodemailer.createTransport(
       smtpTransportOptions({
-        SMTP_URL: options.smtpUrl ?? env.get('SMTP_URL', { infer: true }),
+        SMTP_URL: smtpUrl,
         SMTP_SECURE: env.get('SMTP_SECURE', { infer: true }),
         SMTP_REQUIRE_TLS: env.get('SMTP_REQUIRE_TLS', { infer: true }),
         SMTP_TLS_REJECT_UNAUTHORIZED: env.get('SMTP_TLS_REJECT_UNAUTHORIZED', { infer: true }),
@@ -70,7 +73,10 @@ export class Mailer implements OnApplicationShutdown {
 
   /** Resolves once the relay accepted the e-mail; rejects with nodemailer's error (see classifySmtpFailure). */
   async send(email: OutgoingEmail): Promise<void> {
-    await this.transporter.sendMail({ from: this.from, ...email });
+    const attributes = { 'server.address': this.relayHost, 'email.message_id': email.messageId };
+    await inSpan('smtp send', { kind: SpanKind.CLIENT, attributes }, async () => {
+      await this.transporter.sendMail({ from: this.from, ...email });
+    });
   }
 
   onApplicationShutdown(): void {

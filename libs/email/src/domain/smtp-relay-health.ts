@@ -8,7 +8,7 @@ import { retryDelayMs } from './smtp-failures';
  * The SMTP relay's state as the delivery worker's real sends saw it (no probe logs in to the relay):
  * after a relay-wide failure the worker pauses, with capped exponential backoff, and then probes
  * with one e-mail at a time until a send goes through. Reported on `/health/dependencies` (and the
- * `dependency_up{dependency="smtp"}` gauge), never in readiness: MongoDB is what the service needs.
+ * `coursehub_dependency_up{dependency="smtp"}` gauge), never in readiness: MongoDB is what the service needs.
  */
 @Injectable()
 export class SmtpRelayHealth {

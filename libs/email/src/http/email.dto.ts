@@ -1,7 +1,8 @@
-import { PageDto, PageQueryDto } from '@coursehub/core';
+import { EMAIL_ADDRESS_MAX_LENGTH, EMAIL_ADDRESS_PATTERN } from '@coursehub/contracts';
+import { IsEmailAddress, NormaliseEmailAddress, PageDto, PageQueryDto } from '@coursehub/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsEmail, IsIn, IsOptional } from 'class-validator';
+import { IsDate, IsIn, IsOptional } from 'class-validator';
 import { EmailRecord } from '../data/email-record.schema';
 import { EMAIL_STATUSES, EMAIL_TEMPLATES, EmailStatus, EmailTemplateName } from '../email.constants';
 
@@ -37,9 +38,16 @@ export class ListEmailsQueryDto extends PageQueryDto {
   @IsIn(EMAIL_STATUSES)
   status?: EmailStatus;
 
-  @ApiPropertyOptional({ description: 'Exact recipient address.', example: 'ada@example.com' })
+  @ApiPropertyOptional({
+    description: 'Exact recipient address (normalised as at registration: lower-case, domain in punycode).',
+    example: 'ada@example.com',
+    format: 'email',
+    maxLength: EMAIL_ADDRESS_MAX_LENGTH,
+    pattern: EMAIL_ADDRESS_PATTERN.source,
+  })
   @IsOptional()
-  @IsEmail()
+  @NormaliseEmailAddress()
+  @IsEmailAddress()
   recipient?: string;
 
   @ApiPropertyOptional({ enum: EMAIL_TEMPLATES })

@@ -1,5 +1,5 @@
 export { buildDemoPlan } from './demo-plan';
-export { DEMO_EMAIL_DOMAIN, DEMO_PASSWORD } from './demo-catalogue';
+export { DEMO_CATEGORIES, DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, type DemoCategory } from './demo-catalogue';
 export {
   DEMO_SEED_CREDENTIAL_REQUESTS,
   type DemoSeedOptions,

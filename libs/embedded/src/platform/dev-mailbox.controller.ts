@@ -32,9 +32,15 @@ export class DevMailboxController {
   }
 }
 
+/**
+ * `/dev/mailbox`, for the embedded SMTP sink only (the platform registers it when it started one),
+ * and never under NODE_ENV=production: there it would show every user's e-mails (reset links
+ * included) to anyone.
+ */
 @Module({})
 export class DevMailboxModule {
-  static register(sink: SmtpSink): DynamicModule {
+  static register(sink: SmtpSink, env: Record<string, string | undefined> = process.env): DynamicModule {
+    if (env.NODE_ENV === 'production') return { module: DevMailboxModule };
     return {
       module: DevMailboxModule,
       controllers: [DevMailboxController],

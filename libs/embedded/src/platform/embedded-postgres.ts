@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ export class EmbeddedPostgres {
     const fresh = options.dataDir === undefined || !EmbeddedPostgres.isInitialised(options.dataDir);
     const db = await PGlite.create(options.dataDir, {
       loadDataDir: fresh ? options.template : undefined,
+      // The course feature's typo-tolerant search (CREATE EXTENSION pg_trgm in its migrations).
+      extensions: { pg_trgm },
     });
     const port = options.port ?? (await findFreePorts(1, host))[0];
     const server = new PGLiteSocketServer({ db, host, port, maxConnections: 1 });

@@ -93,6 +93,9 @@ export class SmtpSink {
         );
       },
     });
+    // A client dropping its connection mid-transaction (a sender killed or stopped) is routine for a
+    // sink; smtp-server emits it as 'error', which without a listener would crash the hosting process.
+    this.server.on('error', () => undefined);
   }
 
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {

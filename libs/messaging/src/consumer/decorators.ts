@@ -15,8 +15,16 @@ import { CONSUMED_EVENT, EventConsumerInterceptor } from './event-consumer.inter
 
 const ANSWERED_REQUEST = 'coursehub:answered-request';
 
+/** Topics with a `@ConsumeEvent` handler in this process (what the consumer-lag monitor watches). */
+const consumedTopics = new Set<string>();
+
+export function consumedEventTopics(): string[] {
+  return [...consumedTopics].sort();
+}
+
 /** Marks a handler of the contract's events; it receives a validated `EventEnvelope`. */
 export function ConsumeEvent(contract: EventContract) {
+  consumedTopics.add(contract.topic);
   return applyDecorators(
     EventPattern(contract.topic) as MethodDecorator,
     SetMetadata(CONSUMED_EVENT, contract),

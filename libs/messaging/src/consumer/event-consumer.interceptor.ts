@@ -1,5 +1,5 @@
 import { deadLetterTopicOf, EventContract, InvalidEnvelopeError, parseEnvelope } from '@coursehub/contracts';
-import { runWithCorrelationId } from '@coursehub/core';
+import { inSpan, runWithCorrelationId } from '@coursehub/core';
 import {
   CallHandler,
   ExecutionContext,
@@ -8,6 +8,7 @@ import {
   Logger,
   NestInterceptor,
   OnModuleDestroy,
+  Optional,
   Type,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
@@ -25,6 +26,8 @@ import {
   FailureKind,
 } from '../messaging.errors';
 import { messagingMetrics } from '../metrics';
+import { KafkaConnection } from '../transport/kafka-options';
+import { consumerSpan, traceHeadersOf } from './consumer-telemetry';
 import {
   DeadLetter,
   DeadLetterReason,
@@ -104,6 +107,7 @@ export class EventConsumerInterceptor implements NestInterceptor {
     private readonly shutdown: ConsumerShutdown,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     config: ConfigService<KafkaEnv, true>,
+    @Optional() private readonly kafkaConnection?: KafkaConnection,
   ) {
     this.maxAttempts = config.get('MESSAGING_MAX_ATTEMPTS', { infer: true });
     this.retryBaseMs = config.get('MESSAGING_RETRY_BASE_MS', { infer: true });
@@ -135,19 +139,27 @@ export class EventConsumerInterceptor implements NestInterceptor {
     // Hand the handler the validated (and normalised) envelope.
     if (raw && typeof raw === 'object') Object.assign(raw, envelope);
     const eventId = envelope.id;
+    // The Kafka consumer group; in-process, each feature consumes like a group of its own.
+    const consumerGroup = kafka
+      ? (this.kafkaConnection?.groupId ?? this.options.serviceName)
+      : (feature ?? this.options.serviceName);
+    const handlerDuration = messagingMetrics.handlerDuration();
     const run = async (): Promise<undefined> => {
       // Inside the correlation scope: Nest binds the handler's async context when handle() is called.
       const handled$ = next.handle();
       let failures = 0;
       let retries = 0;
       for (;;) {
+        const attempt = handlerDuration.startTimer({ topic, consumer_group: consumerGroup });
         try {
           await lastValueFrom(handled$, { defaultValue: undefined });
+          attempt({ outcome: 'success' });
           messagingMetrics.processed().inc({ topic });
           if (retries > 0)
             this.logger.log({ eventId, retries }, `Handler for ${topic} succeeded after retries`);
           return undefined;
         } catch (error) {
+          attempt({ outcome: 'failure' });
           if (error instanceof ConsumerStoppedError) throw error;
           const kind: FailureKind = classifyFailure(error);
           if (kind === 'permanent') {
@@ -171,7 +183,14 @@ export class EventConsumerInterceptor implements NestInterceptor {
         }
       }
     };
-    return from(runWithCorrelationId(envelope.correlationId, run));
+    const span = consumerSpan({
+      topic,
+      consumerGroup,
+      eventId,
+      system: kafka ? 'kafka' : 'in-process',
+      traceHeaders: traceHeadersOf(headersOf(kafka), raw),
+    });
+    return from(runWithCorrelationId(envelope.correlationId, () => inSpan(span.name, span.options, run)));
   }
 
   /**

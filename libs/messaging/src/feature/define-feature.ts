@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DeadLetterStores, DeadLetterTable, registerFeatureControllers } from '../consumer/dead-letters';
 import { ProcessedEvents } from '../consumer/idempotent-consumer';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
+import { AddOutboxTraceparent1764900000000 } from '../outbox/add-outbox-traceparent.migration';
 import { CreateMessagingTables1763700000000 } from '../outbox/create-messaging-tables.migration';
 import { Outbox } from '../outbox/outbox';
 import { OutboxMessageEntity, ProcessedEventEntity } from '../outbox/outbox-message.entity';
@@ -58,6 +59,7 @@ export function defineFeature(moduleClass: Type, definition: FeatureDefinition):
             migrations: [
               CreateMessagingTables1763700000000,
               ParkOutboxAndDeadLetters1763800000000,
+              AddOutboxTraceparent1764900000000,
               ...asArray(database.migrations),
             ],
           }),

@@ -14,10 +14,18 @@ export async function startApp(
   options: StartAppOptions,
 ): Promise<{ app: NestFastifyApplication; url: string }> {
   const app = await createHttpApp(rootModule, options);
-  connectMessaging(app);
-  await app.startAllMicroservices();
-  const url = await listen(app, options.listenOn);
-  return { app, url: url.replace('[::1]', '127.0.0.1') };
+  try {
+    connectMessaging(app);
+    await app.startAllMicroservices();
+    const url = await listen(app, options.listenOn);
+    return { app, url: url.replace('[::1]', '127.0.0.1') };
+  } catch (error) {
+    // A start-up that failed half-way (a refused seed, an unreachable broker) has already opened
+    // pools, consumers and timers; closing the app stops them, or a caller that keeps running
+    // (a test, a supervisor retrying) would keep them alive. The start-up error is what matters.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

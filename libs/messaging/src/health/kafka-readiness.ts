@@ -7,7 +7,7 @@ import { KafkaConnection } from '../transport/kafka-options';
 
 /**
  * Kafka is a dependency the services work around (events wait in the outbox, consumers resume
- * where they stopped): `/health/dependencies` and `dependency_up{dependency="kafka"}` ask a broker
+ * where they stopped): `/health/dependencies` and `coursehub_dependency_up{dependency="kafka"}` ask a broker
  * for the cluster metadata (a fresh admin after every failure). Readiness only asks what this
  * instance cannot serve without: an instance that sends requests must receive their replies.
  */

@@ -36,6 +36,10 @@ export class OutboxMessageEntity {
   /** Set when the event failed to publish OUTBOX_MAX_PUBLISH_ATTEMPTS times: the relay skips it. */
   @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
   parkedAt!: Date | null;
+
+  /** W3C trace context of the span that wrote the event (null when tracing is off). */
+  @Column({ type: 'text', nullable: true })
+  traceparent!: string | null;
 }
 
 /** Events a consumer has applied; the primary key makes a redelivery a no-op. */

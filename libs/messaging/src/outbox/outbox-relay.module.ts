@@ -44,6 +44,7 @@ export class OutboxRelayModule {
           exclusivity: inProcess ? 'process' : 'database-lock',
           // In-process, an event published before the handlers listen would reach nobody.
           canPublish: inProcess && consumers ? () => InProcessServer.listeningCount() > 0 : undefined,
+          traceContextIn: inProcess ? 'envelope' : 'headers',
         });
       }
 

@@ -1,3 +1,4 @@
+import { contextFromTraceHeaders, currentTraceHeaders, inSpan, SpanKind, TRACEPARENT } from '@coursehub/core';
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MessageBus } from '../message-bus';
@@ -10,6 +11,7 @@ interface ClaimedMessage {
   message_key: string | null;
   envelope: { correlationId?: string };
   attempts: number;
+  traceparent: string | null;
 }
 
 export interface OutboxRelayOptions {
@@ -31,6 +33,11 @@ export interface OutboxRelayOptions {
   exclusivity?: 'database-lock' | 'process';
   /** Whether publishing may start (the in-process transport waits for its server). */
   canPublish?: () => boolean;
+  /**
+   * Where the trace context travels: Kafka `headers` (default), or the `envelope` for the
+   * in-process transport, which delivers only the message value.
+   */
+  traceContextIn?: 'headers' | 'envelope';
 }
 
 const UNSENT = 'sent_at IS NULL AND parked_at IS NULL';
@@ -111,7 +118,7 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 100;
     if (this.options.exclusivity === 'process') {
       const claimed = await this.dataSource.query<ClaimedMessage[]>(
-        `SELECT id, topic, message_key, envelope, attempts FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1`,
+        `SELECT id, topic, message_key, envelope, attempts, traceparent FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1`,
         [batchSize],
       );
       return this.publishAll(claimed, (sql, parameters) => this.dataSource.query(sql, parameters));
@@ -125,7 +132,7 @@ export class OutboxRelay {
       );
       if (!locked) return;
       const claimed = await manager.query<ClaimedMessage[]>(
-        `SELECT id, topic, message_key, envelope, attempts FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, topic, message_key, envelope, attempts, traceparent FROM outbox_messages WHERE ${UNSENT} ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
       try {
@@ -150,14 +157,7 @@ export class OutboxRelay {
     try {
       for (const message of claimed) {
         try {
-          await this.bus.publish({
-            topic: message.topic,
-            key: message.message_key,
-            value: message.envelope,
-            headers: message.envelope.correlationId
-              ? { 'x-request-id': message.envelope.correlationId }
-              : undefined,
-          });
+          await this.publishTraced(message);
         } catch (error) {
           const text = errorMessage(error).slice(0, 1000);
           const transient = classifyFailure(error) === 'transient';
@@ -194,14 +194,47 @@ export class OutboxRelay {
     return published;
   }
 
+  /**
+   * Publishes in a producer span continuing the trace that wrote the event; the span's context
+   * goes with the message (`traceparent`), so the consumers' spans join the same trace.
+   */
+  private publishTraced(message: ClaimedMessage): Promise<void> {
+    const parent = contextFromTraceHeaders({ [TRACEPARENT]: message.traceparent ?? undefined });
+    const attributes = {
+      'messaging.system': this.options.traceContextIn === 'envelope' ? 'in-process' : 'kafka',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'publish',
+      'messaging.destination.name': message.topic,
+      'messaging.message.id': message.id,
+    };
+    return inSpan(`publish ${message.topic}`, { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
+      const trace = currentTraceHeaders();
+      const inEnvelope = this.options.traceContextIn === 'envelope' && trace[TRACEPARENT];
+      await this.bus.publish({
+        topic: message.topic,
+        key: message.message_key,
+        value: inEnvelope ? { ...message.envelope, ...trace } : message.envelope,
+        headers: headersOrNone({
+          ...(message.envelope.correlationId ? { 'x-request-id': message.envelope.correlationId } : {}),
+          ...(inEnvelope ? {} : trace),
+        }),
+      });
+    });
+  }
+
   private async housekeeping(): Promise<void> {
-    const [{ backlog, parked }] = await this.dataSource.query<{ backlog: number; parked: number }[]>(
+    const [{ backlog, parked, oldest_age }] = await this.dataSource.query<
+      { backlog: number; parked: number; oldest_age: number | null }[]
+    >(
       `SELECT count(*) FILTER (WHERE parked_at IS NULL)::int AS backlog,
-              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked
+              count(*) FILTER (WHERE parked_at IS NOT NULL)::int AS parked,
+              extract(epoch FROM now() - min(created_at) FILTER (WHERE parked_at IS NULL))::float8 AS oldest_age
          FROM outbox_messages WHERE sent_at IS NULL`,
     );
-    messagingMetrics.outboxBacklog().set({ data_source: this.dataSourceName }, backlog);
-    messagingMetrics.outboxParkedBacklog().set({ data_source: this.dataSourceName }, parked);
+    const labels = { data_source: this.dataSourceName };
+    messagingMetrics.outboxBacklog().set(labels, backlog);
+    messagingMetrics.outboxParkedBacklog().set(labels, parked);
+    messagingMetrics.outboxOldestUnsentAge().set(labels, Math.max(0, oldest_age ?? 0));
     if (++this.passes % 1000 === 0) {
       const retentionMs = this.options.retentionMs ?? 7 * 86_400_000;
       await this.dataSource.query(
@@ -210,4 +243,8 @@ export class OutboxRelay {
       );
     }
   }
+}
+
+function headersOrNone(headers: Record<string, string>): Record<string, string> | undefined {
+  return Object.keys(headers).length > 0 ? headers : undefined;
 }

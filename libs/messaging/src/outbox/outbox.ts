@@ -1,5 +1,5 @@
 import { createEnvelope, EventContract, EventData, EventEnvelope } from '@coursehub/contracts';
-import { currentCorrelationId, FeatureTransactions } from '@coursehub/core';
+import { currentCorrelationId, currentTraceparent, FeatureTransactions } from '@coursehub/core';
 import { OutboxMessageEntity } from './outbox-message.entity';
 
 /**
@@ -35,6 +35,8 @@ export class Outbox {
         topic: contract.topic,
         messageKey: options.key,
         envelope: () => ':envelope::jsonb',
+        // The relay publishes later, outside this request: the row carries its trace.
+        traceparent: currentTraceparent(),
       })
       .setParameter('envelope', JSON.stringify(envelope))
       .execute();

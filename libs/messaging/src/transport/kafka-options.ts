@@ -14,9 +14,14 @@ export abstract class KafkaConnection {
   abstract maxWaitTimeInMs: number;
   abstract idempotentProducer: boolean;
   abstract sessionTimeoutMs: number;
+  /** Clients may create missing topics (development and tests); elsewhere `npm run kafka:topics` does. */
+  abstract autoCreateTopics: boolean;
 }
 
-export function kafkaConnectionFromEnv(env: KafkaEnv, serviceName: string): KafkaConnection {
+export function kafkaConnectionFromEnv(
+  env: KafkaEnv & { NODE_ENV?: string },
+  serviceName: string,
+): KafkaConnection {
   if (!env.KAFKA_BROKERS || env.KAFKA_BROKERS.length === 0) {
     throw new Error('Invalid configuration: KAFKA_BROKERS is required for the Kafka transport');
   }
@@ -37,6 +42,8 @@ export function kafkaConnectionFromEnv(env: KafkaEnv, serviceName: string): Kafk
     maxWaitTimeInMs: env.KAFKA_MAX_WAIT_MS,
     idempotentProducer: env.KAFKA_IDEMPOTENT_PRODUCER,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    autoCreateTopics:
+      env.KAFKA_AUTO_CREATE_TOPICS ?? (env.NODE_ENV === 'development' || env.NODE_ENV === 'test'),
   };
 }
 
@@ -61,11 +68,11 @@ export function kafkaTransportOptions(connection: KafkaConnection): KafkaOptions
         heartbeatInterval: Math.max(500, Math.floor(connection.sessionTimeoutMs / 10)),
         rebalanceTimeout: connection.sessionTimeoutMs,
         maxWaitTimeInMs: connection.maxWaitTimeInMs,
-        allowAutoTopicCreation: true,
+        allowAutoTopicCreation: connection.autoCreateTopics,
         retry: { initialRetryTime: 200, retries: 10, maxRetryTime: 5_000 },
       },
       producer: {
-        allowAutoTopicCreation: true,
+        allowAutoTopicCreation: connection.autoCreateTopics,
         idempotent: connection.idempotentProducer,
         maxInFlightRequests: connection.idempotentProducer ? 1 : undefined,
       },

@@ -1,4 +1,11 @@
-import { Authenticated, AuthenticatedUser, CurrentUser, ErrorResponseDto, Idempotent } from '@coursehub/core';
+import {
+  Authenticated,
+  AuthenticatedUser,
+  CurrentUser,
+  ErrorResponseDto,
+  Idempotent,
+  RateLimit,
+} from '@coursehub/core';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -32,6 +39,7 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
+  @RateLimit('orders')
   @Idempotent({ ttlSeconds: IDEMPOTENCY_KEY_TTL_SECONDS })
   @ApiOperation({
     summary: 'Order (enrol in) a course for the caller; free and paid courses are confirmed at once.',

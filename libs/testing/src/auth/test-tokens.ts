@@ -1,6 +1,13 @@
 import { keyIdOf, Role } from '@coursehub/core';
 import { JwtService } from '@nestjs/jwt';
-import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+
+/** A user of a test: a fresh id, its roles and a token for them. */
+export interface Persona {
+  id: string;
+  roles: Role[];
+  token: string;
+}
 
 /**
  * An RS256 issuer for tests of services that only verify tokens: configure the service with
@@ -40,5 +47,11 @@ export class TestTokenIssuer {
         expiresIn: expiresInSeconds,
       },
     );
+  }
+
+  /** A new user with these roles and a signed token. */
+  async persona(roles: Role[]): Promise<Persona> {
+    const id = randomUUID();
+    return { id, roles, token: await this.sign({ id, roles }) };
   }
 }

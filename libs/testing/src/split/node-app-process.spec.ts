@@ -117,6 +117,30 @@ describe('NodeAppProcess', () => {
     expect(app.exitStatus).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
+  it('kills with SIGKILL at once, and a restarted app appends to the same log file', async () => {
+    const [port] = await findFreePorts(1);
+    const logFile = join(dir, 'restarted.log');
+    const ready = { url: `http://127.0.0.1:${port}/health/ready`, timeoutMs: 10_000 };
+    const crashed = start('slowStart', { PORT: String(port) }, logFile);
+    await crashed.waitUntilReady(ready);
+
+    await crashed.kill();
+    expect(crashed.exitStatus).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const restarted = NodeAppProcess.start({
+      name: 'slowStart',
+      script: join(dir, 'slowStart.js'),
+      cwd: dir,
+      env: { PATH: process.env.PATH, PORT: String(port) },
+      output: { logFile, append: true },
+    });
+    started.push(restarted);
+    await restarted.waitUntilReady(ready);
+    await restarted.stop();
+    // No "draining" from the killed one: SIGKILL gives it no chance to.
+    expect(readFileSync(logFile, 'utf8')).toBe('starting\nstarting\ndraining\n');
+  });
+
   it('finds distinct free ports', async () => {
     const ports = await findFreePorts(4);
     expect(new Set(ports).size).toBe(4);

@@ -8,8 +8,11 @@ const TAIL_CHARS = 6_000;
 const READY_POLL_MS = 200;
 const READY_PROBE_TIMEOUT_MS = 2_000;
 
-/** Where a child's output goes: our stdout/stderr with each line prefixed by the app's name, or a log file. */
-export type AppOutput = 'inherit' | { logFile: string };
+/**
+ * Where a child's output goes: our stdout/stderr with each line prefixed by the app's name, or a log
+ * file (replaced, or appended to with `append`, e.g. by a restarted app).
+ */
+export type AppOutput = 'inherit' | { logFile: string; append?: boolean };
 
 export interface NodeAppOptions {
   /** Short name for output prefixes and error messages, e.g. `auth`. */
@@ -91,7 +94,7 @@ export class NodeAppProcess {
       prefixLines(stdout, process.stdout, prefix);
       prefixLines(stderr, process.stderr, prefix);
     } else {
-      this.logStream = createWriteStream(output.logFile);
+      this.logStream = createWriteStream(output.logFile, { flags: output.append ? 'a' : 'w' });
       stdout.pipe(this.logStream, { end: false });
       stderr.pipe(this.logStream, { end: false });
     }
@@ -181,6 +184,17 @@ export class NodeAppProcess {
     }
   }
 
+  /**
+   * Sends `signal` (default SIGKILL: a crash, no drain) and resolves once the process has exited.
+   * Deliberate, so it does not count as an unexpected exit.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    this.stopping = true;
+    if (!this.exitInfo) this.child.kill(signal);
+    await this.exited;
+    await this.closeLog();
+  }
+
   /** SIGTERM, then SIGKILL if the app has not exited after `timeoutMs`; resolves once it has exited. */
   async stop(timeoutMs = 15_000): Promise<void> {
     this.stopping = true;
@@ -190,9 +204,11 @@ export class NodeAppProcess {
       await this.exited;
       clearTimeout(timer);
     }
-    if (this.logStream) {
-      const stream = this.logStream;
-      await new Promise<void>((resolve) => stream.end(resolve));
-    }
+    await this.closeLog();
+  }
+
+  private async closeLog(): Promise<void> {
+    const stream = this.logStream;
+    if (stream && !stream.writableEnded) await new Promise<void>((resolve) => stream.end(resolve));
   }
 }

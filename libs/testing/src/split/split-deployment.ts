@@ -6,7 +6,7 @@ import { ensureDatabase, findFreePorts, MongoWireServer, SmtpSink } from '@cours
 import { mongoUrlWithDatabase } from '../mongo/temporary-mongo-database';
 import { KafkaMockCluster } from '../kafka';
 import { createTemporaryDatabase, TemporaryDatabase } from '../postgres/test-database';
-import { findRepoRoot, NodeAppProcess } from './node-app-process';
+import { AppOutput, findRepoRoot, NodeAppProcess } from './node-app-process';
 
 /** The four microservices, in the order they are listed and stopped. */
 export const SPLIT_APPS = ['auth', 'course', 'order', 'email'] as const;
@@ -84,7 +84,26 @@ export interface SplitDeployment {
   logFiles?: Record<SplitApp, string>;
   /** The last lines an app wrote (for failure messages). */
   outputTail(app: SplitApp): string;
+  /**
+   * Ends the app with `signal` (default SIGKILL: a crash, nothing drained) and resolves once it has
+   * exited; `restart` brings it back.
+   */
+  kill(app: SplitApp, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the app again (after `kill`) on its port with its environment; resolves once it is ready. */
+  restart(app: SplitApp): Promise<void>;
+  /**
+   * One more replica of `app` (same environment, database and consumer group; its own port and log
+   * file), resolved once ready; `stop()` of the deployment stops it too.
+   */
+  startReplica(app: SplitApp): Promise<SplitReplica>;
   /** SIGTERM to every app (SIGKILL after the stop timeout), then stops and drops what was started here. */
+  stop(): Promise<void>;
+}
+
+/** An extra process of a split app, started by `startReplica`. */
+export interface SplitReplica {
+  url: string;
+  process: NodeAppProcess;
   stop(): Promise<void>;
 }
 
@@ -124,8 +143,10 @@ export async function startSplitDeployment(options: SplitDeploymentOptions = {})
   const cleanups = new Cleanups();
   const apps = new Map<SplitApp, NodeAppProcess>();
   const stopTimeoutMs = options.stopTimeoutMs ?? 15_000;
+  const replicas: Record<SplitApp, NodeAppProcess[]> = { auth: [], course: [], order: [], email: [] };
   const stopApps = async () => {
-    await Promise.all([...apps.values()].map((app) => app.stop(stopTimeoutMs)));
+    const running = [...apps.values(), ...Object.values(replicas).flat()];
+    await Promise.all(running.map((app) => app.stop(stopTimeoutMs)));
   };
 
   try {
@@ -225,8 +246,29 @@ export async function startSplitDeployment(options: SplitDeploymentOptions = {})
     const prefixWidth = Math.max(...SPLIT_APPS.map((app) => app.length));
 
     cleanups.add(stopApps);
+    const envs = {} as Record<SplitApp, NodeJS.ProcessEnv>;
+    const readyTimeoutMs = options.readyTimeoutMs ?? 120_000;
+    const launch = (app: SplitApp, port: number, name: string, output: AppOutput) => {
+      const child = NodeAppProcess.start({
+        name,
+        script: join(root, 'dist', 'apps', app, 'src', 'main.js'),
+        cwd: root,
+        env: { ...envs[app], PORT: String(port) },
+        output,
+        prefixWidth,
+      });
+      const ready = child.waitUntilReady({
+        url: `http://127.0.0.1:${port}/health/ready`,
+        timeoutMs: readyTimeoutMs,
+      });
+      return { child, ready };
+    };
+    const watch = (app: SplitApp, child: NodeAppProcess) => {
+      const listener = options.onUnexpectedExit;
+      if (listener) child.onUnexpectedExit((code, signal) => listener(app, code, signal));
+    };
     for (const app of SPLIT_APPS) {
-      const env = withoutUndefined({
+      envs[app] = withoutUndefined({
         ...process.env,
         ...options.env,
         HOST: '127.0.0.1',
@@ -243,32 +285,42 @@ export async function startSplitDeployment(options: SplitDeploymentOptions = {})
         ...wiring[app],
         ...options.appEnv?.[app],
       });
-      const child = NodeAppProcess.start({
-        name: app,
-        script: join(root, 'dist', 'apps', app, 'src', 'main.js'),
-        cwd: root,
-        env,
-        output: logFiles ? { logFile: logFiles[app] } : 'inherit',
-        prefixWidth,
-      });
+    }
+    const outputOf = (name: string, append: boolean): AppOutput =>
+      logDir ? { logFile: join(logDir, `${name}.log`), append } : 'inherit';
+    const starting = SPLIT_APPS.map((app) => {
+      const { child, ready } = launch(app, ports[app], app, outputOf(app, false));
       apps.set(app, child);
-    }
-
+      return ready;
+    });
     // One failing app fails the start at once (with its output), instead of after the others' timeouts.
-    await Promise.all(
-      [...apps.entries()].map(([app, child]) =>
-        child.waitUntilReady({
-          url: `${urls[app]}/health/ready`,
-          timeoutMs: options.readyTimeoutMs ?? 120_000,
-        }),
-      ),
-    );
-    if (options.onUnexpectedExit) {
-      const listener = options.onUnexpectedExit;
-      for (const [app, child] of apps) {
-        child.onUnexpectedExit((code, signal) => listener(app, code, signal));
+    await Promise.all(starting);
+    for (const [app, child] of apps) watch(app, child);
+
+    const kill = async (app: SplitApp, signal: NodeJS.Signals = 'SIGKILL') => {
+      await apps.get(app)?.kill(signal);
+    };
+    const restart = async (app: SplitApp) => {
+      if (!apps.get(app)?.exitStatus) throw new Error(`${app} is still running: kill it first`);
+      const { child, ready } = launch(app, ports[app], app, outputOf(app, true));
+      apps.set(app, child);
+      await ready;
+      watch(app, child);
+    };
+    const startReplica = async (app: SplitApp): Promise<SplitReplica> => {
+      const [port] = await findFreePorts(1);
+      const name = `${app}-${replicas[app].length + 2}`;
+      const { child, ready } = launch(app, port, name, outputOf(name, false));
+      replicas[app].push(child);
+      try {
+        await ready;
+      } catch (error) {
+        await child.stop(stopTimeoutMs);
+        throw error;
       }
-    }
+      watch(app, child);
+      return { url: `http://127.0.0.1:${port}`, process: child, stop: () => child.stop(stopTimeoutMs) };
+    };
 
     let stopped: Promise<void> | undefined;
     return {
@@ -282,6 +334,9 @@ export async function startSplitDeployment(options: SplitDeploymentOptions = {})
       dataDir,
       logFiles,
       outputTail: (app) => apps.get(app)?.outputTail() ?? '',
+      kill,
+      restart,
+      startReplica,
       stop: () => (stopped ??= cleanups.run()),
     };
   } catch (error) {

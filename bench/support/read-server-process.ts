@@ -1,0 +1,69 @@
+/*
+ * One server of the read benchmark in a process of its own (forked by read-path.bench.ts), so the
+ * baseline, the course service and the load generator never share an event loop:
+ *
+ *   read-server-process.ts baseline|coursehub|coursehub-uncached <database url> <pool size>
+ *
+ * `coursehub-uncached` runs with COURSE_PAGE_CACHE_MS=0: every search goes to PostgreSQL.
+ *
+ * Sends `{ url }` to the parent once listening and closes on the parent's `close` message.
+ */
+import { CourseModule } from '@coursehub/course';
+import { createRootModule, startApp } from '@coursehub/messaging';
+import { TestTokenIssuer } from '@coursehub/testing';
+import { startBaselineServer } from '../baseline-server';
+
+export interface ReadServerReady {
+  url: string;
+  /** An instructor's token the course service accepts (coursehub only): for seeding through the API. */
+  token?: string;
+}
+
+async function startCourseService(databaseUrl: string, poolSize: number, pageCache: boolean) {
+  const issuer = new TestTokenIssuer();
+  // The course service as deployed alone (split mode), on the in-process transport: no Kafka.
+  const root = createRootModule({
+    service: 'course',
+    transport: 'in-process',
+    features: [CourseModule.register()],
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATABASE_POOL_SIZE: String(poolSize),
+      JWT_PUBLIC_KEY: issuer.publicKeyPem,
+      // One client address sends every request here: the per-caller search budget would answer 429.
+      SEARCH_RATE_LIMIT: '1000000000',
+      ...(pageCache ? {} : { COURSE_PAGE_CACHE_MS: '0' }),
+    },
+  });
+  const { app, url } = await startApp(root, {
+    title: 'CourseHub course service (bench)',
+    listenOn: { port: 0, host: '127.0.0.1' },
+  });
+  const token = await issuer.sign({ id: '00000000-0000-4000-8000-00000000b0b0', roles: ['instructor'] });
+  return { url, token, close: () => app.close() };
+}
+
+async function main(): Promise<void> {
+  const [kind, databaseUrl, poolSize] = process.argv.slice(2);
+  const server =
+    kind === 'baseline'
+      ? await startBaselineServer(databaseUrl, Number(poolSize))
+      : await startCourseService(databaseUrl, Number(poolSize), kind === 'coursehub');
+  process.on('message', (message) => {
+    // The CPU time this server has used so far (µs): per request, it does not depend on the load.
+    if (message === 'cpu') process.send!({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system });
+    if (message !== 'close') return;
+    void server.close().then(() => process.disconnect());
+  });
+  const ready: ReadServerReady = {
+    url: server.url,
+    token: 'token' in server ? String(server.token) : undefined,
+  };
+  process.send!(ready);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import autocannon from 'autocannon';
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import type { ReadServerReady } from './read-server-process';
+
+/** A server of the read benchmark running in a child process (see read-server-process.ts). */
+export interface ReadServer extends ReadServerReady {
+  kind: 'baseline' | 'coursehub' | 'coursehub-uncached';
+  /** CPU time (user + system) the server process has used since it started, in µs. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startReadServer(
+  kind: ReadServer['kind'],
+  databaseUrl: string,
+  poolSize: number,
+): Promise<ReadServer> {
+  const child: ChildProcess = fork(
+    join(__dirname, 'read-server-process.ts'),
+    [kind, databaseUrl, String(poolSize)],
+    {
+      // Without --expose-gc or the parent's flags other than the TypeScript loader.
+      execArgv: process.execArgv.filter((flag) => flag !== '--expose-gc'),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  const ready = await new Promise<ReadServerReady>((resolve, reject) => {
+    child.once('message', (message: ReadServerReady) => resolve(message));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited (code ${code}) before listening`)));
+  });
+  return {
+    kind,
+    ...ready,
+    cpuMicros: () =>
+      new Promise<number>((resolve) => {
+        const listen = (message: { cpuMicros?: number }) => {
+          if (message.cpuMicros === undefined) return;
+          child.off('message', listen);
+          resolve(message.cpuMicros);
+        };
+        child.on('message', listen);
+        child.send('cpu');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send('close');
+      }),
+  };
+}
+
+export interface LoadFigures {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** CPU time of the server process per request (not counting PostgreSQL's). */
+  cpuMicrosPerRequest?: number;
+}
+
+/**
+ * autocannon, from this process (the servers each have their own): `connections` keep-alive
+ * connections for `seconds`, each request's path from `nextPath`. Any status other than
+ * `expectStatus` fails the run: a fast error is no figure.
+ */
+export async function measureLoad(options: {
+  url: string;
+  seconds: number;
+  connections: number;
+  nextPath: () => string;
+  headers?: Record<string, string>;
+  expectStatus?: number;
+}): Promise<LoadFigures> {
+  const expected = options.expectStatus ?? 200;
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    duration: options.seconds,
+    headers: options.headers,
+    requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: options.nextPath() }) }],
+  });
+  const statuses = result.statusCodeStats ?? {};
+  const wrong = Object.entries(statuses)
+    .filter(([status]) => Number(status) !== expected)
+    .map(([status, stats]) => `${status}: ${stats.count ?? 0}`);
+  if (wrong.length > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(
+      `${options.url}: expected only ${expected}, got ${wrong.join(', ') || 'none other'}; ` +
+        `${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+  };
+}

@@ -1,0 +1,78 @@
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  HttpException,
+  HttpStatus,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+} from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ThrottlerStorageService } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimitEnv } from '../config';
+import { ErrorResponseDto } from '../errors';
+import { AuthenticatedUser } from './authenticated-user';
+import { clientKeyOf } from './client-key';
+
+/** The budgets routes share, each with its variable (requests per RATE_LIMIT_WINDOW_MS). */
+const BUDGETS = {
+  orders: 'ORDERS_RATE_LIMIT',
+  search: 'SEARCH_RATE_LIMIT',
+} as const satisfies Record<string, keyof RateLimitEnv>;
+export type RateLimitBudget = keyof typeof BUDGETS;
+
+const RATE_LIMIT_KEY = 'coursehub:rate-limit';
+
+/**
+ * Counted in this replica's memory (@nestjs/throttler's sliding-window storage): a replica
+ * protects itself, and the real limit is the configured one × replicas. Enough against one
+ * caller flooding orders or search; login throttling, where a shared count matters, lives in the
+ * auth database instead.
+ */
+const storage = new ThrottlerStorageService();
+
+/**
+ * Limits the route per caller: the user when a valid token came with the request (guards of
+ * `@Authenticated()`/`@OptionalAuth()` run first: put this decorator above them), else the client
+ * address (IPv6 by /64). Beyond the budget: 429 in the one error shape with `Retry-After`.
+ */
+export function RateLimit(budget: RateLimitBudget) {
+  return applyDecorators(
+    SetMetadata(RATE_LIMIT_KEY, budget),
+    UseGuards(RateLimitGuard),
+    ApiTooManyRequestsResponse({
+      type: ErrorResponseDto,
+      description: `Too many requests from this caller (${BUDGETS[budget]} per RATE_LIMIT_WINDOW_MS).`,
+      headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
+    }),
+  );
+}
+
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: ConfigService<RateLimitEnv, true>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const budget = this.reflector.get<RateLimitBudget | undefined>(RATE_LIMIT_KEY, context.getHandler());
+    if (!budget) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
+    const caller = request.user ? `user:${request.user.id}` : `client:${clientKeyOf(request.ip)}`;
+    const limit = this.config.get(BUDGETS[budget], { infer: true });
+    const windowMs = this.config.get('RATE_LIMIT_WINDOW_MS', { infer: true });
+    const record = await storage.increment(`${budget}:${caller}`, windowMs, limit, 0, budget);
+    if (record.totalHits <= limit) return true;
+    const retryAfter = Math.max(1, Math.ceil(record.timeToExpire));
+    void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(retryAfter));
+    throw new HttpException(
+      'Too many requests, retry after Retry-After seconds',
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+}
