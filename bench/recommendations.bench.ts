@@ -1,4 +1,5 @@
 import { buildInWorker, RecommendationModel } from '@coursehub/course/recommendations';
+import { coursesByUser } from '@coursehub/testing';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Benchmark, Figure, latencyFigures, skipped } from './support/figures';
 import { SeededRandom } from './support/random';
@@ -59,12 +60,7 @@ function measureCalls(
   name: string,
 ): Figure[] {
   const random = new SeededRandom(7);
-  const owned = new Map<string, string[]>();
-  for (const { userId, courseId } of catalogue.enrolments) {
-    const list = owned.get(userId) ?? [];
-    list.push(courseId);
-    owned.set(userId, list);
-  }
+  const owned = coursesByUser(catalogue.enrolments);
   const forUser: number[] = [];
   const similar: number[] = [];
   for (let i = 0; i < QUERIES; i++) {

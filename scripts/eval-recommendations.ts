@@ -20,6 +20,7 @@ import {
   RecommendationStrategy,
 } from '@coursehub/course/recommendations';
 import { SeededRandom } from '@coursehub/embedded';
+import { coursesByUser } from '@coursehub/testing';
 
 const K = 10;
 const MIN_LIFT = 1.5;
@@ -246,12 +247,7 @@ function holdOut(
   platform: SyntheticPlatform,
 ): { train: Enrolment[]; tests: HeldOut[] } {
   const published = new Set(platform.courses.filter((c) => c.status === 'published').map((c) => c.id));
-  const byUser = new Map<string, string[]>();
-  for (const { userId, courseId } of platform.enrolments) {
-    const owned = byUser.get(userId) ?? [];
-    owned.push(courseId);
-    byUser.set(userId, owned);
-  }
+  const byUser = coursesByUser(platform.enrolments);
   const train: Enrolment[] = [];
   const tests: HeldOut[] = [];
   for (const [userId, owned] of byUser) {

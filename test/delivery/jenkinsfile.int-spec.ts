@@ -46,9 +46,23 @@ function blockAfter(text: string, from: number): string {
     if (i >= text.length) throw new Error(`no block after offset ${from}`);
   }
   const start = i + 1;
-  let depth = 1;
-  i = start;
-  while (depth > 0) {
+  const end = walkBraces(text, start, 1, (at, depth) => depth === 0 || at > text.length);
+  if (end > text.length) throw new Error(`unbalanced block after offset ${from}`);
+  return text.slice(start, end - 1);
+}
+
+/**
+ * Walks `text` from `start` with the brace depth `depth`, strings and comments skipped, until
+ * `done(index, depth)` holds; returns the index it stopped at.
+ */
+function walkBraces(
+  text: string,
+  start: number,
+  depth: number,
+  done: (at: number, depth: number) => boolean,
+) {
+  let i = start;
+  while (!done(i, depth)) {
     const next = skipLiteral(text, i);
     if (next !== i) {
       i = next;
@@ -57,26 +71,18 @@ function blockAfter(text: string, from: number): string {
     if (text[i] === '{') depth++;
     if (text[i] === '}') depth--;
     i++;
-    if (i > text.length) throw new Error(`unbalanced block after offset ${from}`);
   }
-  return text.slice(start, i - 1);
+  return i;
 }
 
 /** Brace depth at `index` of `text`, strings and comments skipped. */
 function depthAt(text: string, index: number): number {
-  let depth = 0;
-  let i = 0;
-  while (i < index) {
-    const next = skipLiteral(text, i);
-    if (next !== i) {
-      i = next;
-      continue;
-    }
-    if (text[i] === '{') depth++;
-    if (text[i] === '}') depth--;
-    i++;
-  }
-  return depth;
+  let depthThere = 0;
+  walkBraces(text, 0, 0, (at, depth) => {
+    depthThere = depth;
+    return at >= index;
+  });
+  return depthThere;
 }
 
 /**

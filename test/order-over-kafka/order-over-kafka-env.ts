@@ -1,7 +1,7 @@
 import { courseGet, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { CourseModule } from '@coursehub/course';
-import { createRootModule, startApp } from '@coursehub/messaging';
+import { createRootModule, FeatureModule, startApp } from '@coursehub/messaging';
 import { ORDER_FEATURE, OrderModule } from '@coursehub/order';
 import {
   apiCall,
@@ -68,15 +68,20 @@ export class OrderOverKafkaEnvironment {
       await this.cluster.setCoordinator('group', group, STEADY_BROKER);
 
     await this.startCourseService();
-    const root = createRootModule({
-      service: 'order',
-      transport: 'kafka',
-      features: [OrderModule.register()],
-      env: this.envOf(this.orderDatabase, this.groups.order),
-    });
-    this.order = await startApp(root, { title: 'order test', listenOn: { port: 0, host: '127.0.0.1' } });
+    this.order = await this.startService('order', OrderModule.register(), this.orderDatabase);
     this.orderDataSource = this.order.app.get<DataSource>(getDataSourceToken(ORDER_FEATURE));
     await this.startEventConsumer();
+  }
+
+  /** One service's own root on Kafka, with its database and consumer group. */
+  private startService(service: 'course' | 'order', feature: FeatureModule, database: TemporaryDatabase) {
+    const root = createRootModule({
+      service,
+      transport: 'kafka',
+      features: [feature],
+      env: this.envOf(database, this.groups[service]),
+    });
+    return startApp(root, { title: `${service} test`, listenOn: { port: 0, host: '127.0.0.1' } });
   }
 
   /** Each root validates its own environment, so the two services differ in one process. */
@@ -99,13 +104,7 @@ export class OrderOverKafkaEnvironment {
   }
 
   async startCourseService(): Promise<void> {
-    const root = createRootModule({
-      service: 'course',
-      transport: 'kafka',
-      features: [CourseModule.register()],
-      env: this.envOf(this.courseDatabase, this.groups.course),
-    });
-    this.course = await startApp(root, { title: 'course test', listenOn: { port: 0, host: '127.0.0.1' } });
+    this.course = await this.startService('course', CourseModule.register(), this.courseDatabase);
   }
 
   async stopCourseService(): Promise<void> {

@@ -1,8 +1,10 @@
 import { eventually, ORDER_EVENTS_BROKER, OrderOverKafkaEnvironment, Persona } from './order-over-kafka-env';
 import {
+  cancelTwiceExpectingOneEvent,
   confirmedOrderBody,
-  orderConfirmedEvent,
-  placeConcurrentlyWithOneKey,
+  expectCourseServiceUnavailable,
+  expectOneOrderConfirmedEvent,
+  expectTwentyKeyedRequestsMakeOneOrder,
 } from '../../libs/order/test/order-expectations';
 
 /** What only the real course service over Kafka shows; the rest is in libs/order/test. */
@@ -40,66 +42,24 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     expect((await order(student, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await order(student, draftCourse.id)).status).toBe(422);
 
-    const events = await eventually(
-      () => env.eventsOf(placed.body.id),
-      (found) => found.length > 0,
-    );
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject(
-      orderConfirmedEvent(placed.body.id, student, {
-        ...paidCourse,
-        title: 'Practical PostgreSQL',
-        price: 4900,
-      }),
-    );
+    await expectOneOrderConfirmedEvent(env, placed.body.id, student, {
+      ...paidCourse,
+      title: 'Practical PostgreSQL',
+      price: 4900,
+    });
   });
 
   it('publishes order.confirmed then order.cancelled once each on Kafka', async () => {
     const student = await env.persona(['student']);
     const placed = await order(student, paidCourse.id);
-    const cancelled = await env.orders('POST', `/orders/${placed.body.id}/cancel`, {
-      token: student.token,
-      body: { reason: 'Changed my mind' },
-    });
-    expect(cancelled.status).toBe(200);
-    const twice = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: student.token });
-    expect(twice.body).toEqual(cancelled.body);
-
-    const events = await eventually(
-      () => env.eventsOf(placed.body.id),
-      (found) => found.some((event) => event.type === 'order.cancelled'),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong second event to show up
-    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual([
-      'order.confirmed',
-      'order.cancelled',
-    ]);
-    expect(events.find((event) => event.type === 'order.cancelled')?.data).toMatchObject({
-      courseTitle: 'Practical PostgreSQL',
-      reason: 'Changed my mind',
-    });
+    await cancelTwiceExpectingOneEvent(env, student, placed.body.id, 'Practical PostgreSQL');
   });
 
   it('turns 20 concurrent identical keyed requests into one order and one event on Kafka (in-flight duplicates: 409 + Retry-After, then replays)', async () => {
     const student = await env.persona(['student']);
-    const key = `checkout-${student.id}`;
-    const responses = await placeConcurrentlyWithOneKey(
-      () => order(student, paidCourse.id, { 'idempotency-key': key }),
-      20,
+    await expectTwentyKeyedRequestsMakeOneOrder(env, student, (headers) =>
+      order(student, paidCourse.id, headers),
     );
-    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
-    expect(new Set(responses.map((response) => JSON.stringify(response.body))).size).toBe(1);
-    expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
-      { id: responses[0].body.id, status: 'confirmed' },
-    ]);
-    expect(
-      responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
-    ).toHaveLength(19);
-    await eventually(
-      () => env.eventsOf(responses[0].body.id),
-      (found) => found.length > 0,
-    );
-    expect(env.eventsOf(responses[0].body.id)).toHaveLength(1);
   });
 
   it('confirms orders while the broker of the order topics is down; the event follows when it is back', async () => {
@@ -137,12 +97,7 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     await env.stopCourseService();
     const started = Date.now();
     const unavailable = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
-    expect(unavailable.status).toBe(503);
-    expect(unavailable.headers.get('retry-after')).toBe('5');
-    expect(unavailable.body).toMatchObject({
-      statusCode: 503,
-      message: expect.stringMatching(/course service/),
-    });
+    expectCourseServiceUnavailable(unavailable);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
     expect(

@@ -1,21 +1,13 @@
-import { startApp } from '@coursehub/messaging';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { platformModule } from '../../apps/platform/src/platform.module';
 import {
   buildDemoPlan,
   DEMO_PASSWORD,
   DEMO_SEED_CREDENTIAL_REQUESTS,
-  MongoWireServer,
   seedDemoData,
-  SmtpSink,
 } from '@coursehub/embedded';
-import { createTemporaryDatabase, eventually, TemporaryDatabase } from '@coursehub/testing';
+import { eventually } from '@coursehub/testing';
+import { startTestPlatform, TestPlatform } from './platform-test-app';
 
 const ADMIN = { email: 'admin@coursehub.test', password: 'admin-password-123' };
-const FEATURES = ['auth', 'course', 'order'] as const;
 
 /**
  * Calls the test itself makes on the credential routes: two registrations standing in for an
@@ -75,52 +67,18 @@ async function register(baseUrl: string, account: { email: string; displayName: 
 describe('seedDemoData against the platform (every feature in one process)', () => {
   const plan = buildDemoPlan();
   const plannedOrders = plan.students.reduce((sum, student) => sum + student.courseSlugs.length, 0);
-  const databases: Record<string, TemporaryDatabase> = {};
-  const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-demo-seed-'));
-  let mongo: MongoWireServer;
-  let smtp: SmtpSink;
-  let app: NestFastifyApplication;
+  let platform: TestPlatform;
   let url: string;
 
   beforeAll(async () => {
-    for (const feature of FEATURES)
-      databases[feature] = await createTemporaryDatabase(`demo_seed_${feature}`);
-    mongo = await MongoWireServer.start();
-    smtp = await SmtpSink.start();
-    const env = {
-      ...process.env,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
+    platform = await startTestPlatform('demo_seed', ADMIN, {
       // Exactly what seeding needs plus the test's own calls: proves the documented number suffices.
       AUTH_THROTTLE_LIMIT: String(DEMO_SEED_CREDENTIAL_REQUESTS + TEST_CREDENTIAL_REQUESTS),
-      OUTBOX_POLL_MS: '50',
-      MESSAGING_RETRY_BASE_MS: '20',
-    };
-    const connections = Object.fromEntries(
-      FEATURES.map((feature) => [feature, { url: databases[feature].url, poolSize: 5, timeoutMs: 5_000 }]),
-    );
-    const root = platformModule({
-      transport: 'in-process',
-      databases: connections,
-      mongoUrl: `${mongo.url}coursehub_email`,
-      smtpUrl: smtp.url,
-      env,
     });
-    ({ app, url } = await startApp(root, {
-      title: 'demo seed test',
-      listenOn: { port: 0, host: '127.0.0.1' },
-    }));
+    url = platform.url;
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await smtp?.stop();
-    await mongo?.stop();
-    for (const database of Object.values(databases)) await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => platform?.stop());
 
   it('seeds instructors, published courses over several categories and students with orders, once', async () => {
     // An earlier run cut short (by the credential throttle, say) left two accounts behind.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EventEnvelope } from './envelope';
 
 /**
  * One definition per contract: the TypeScript type, the runtime validator and the topic all
@@ -55,5 +56,7 @@ export function defineRequest<
 }
 
 export type EventData<Contract extends EventContract> = z.infer<Contract['schema']>;
+/** The envelope of a contract's event, as its consumers receive it. */
+export type EnvelopeOf<Contract extends EventContract> = EventEnvelope<EventData<Contract>>;
 export type RequestOf<Contract extends RequestContract> = z.infer<Contract['requestSchema']>;
 export type ReplyOf<Contract extends RequestContract> = z.infer<Contract['replySchema']>;

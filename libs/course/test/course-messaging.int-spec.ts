@@ -30,6 +30,19 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
     bus.publish({ topic, key: envelope.data.courseId, value: envelope });
   const enrolmentCount = async (courseId: string) =>
     (await service.api('GET', `/courses/${courseId}`)).body.enrolmentCount as number;
+  /** Waits until the course's enrolment count meets `until`, then expects exactly `expected`. */
+  const expectEnrolments = async (courseId: string, expected: number, until: (count: number) => boolean) =>
+    expect(await eventually(() => enrolmentCount(courseId), until)).toBe(expected);
+  /** A later order on the same key: once it counts, every earlier event in the partition was handled. */
+  const confirmLaterOrder = (course: { id: string; title: string }) =>
+    announce(orderConfirmed, {
+      orderId: randomUUID(),
+      userId: randomUUID(),
+      courseId: course.id,
+      courseTitle: course.title,
+      price: 4900,
+      currency: 'EUR',
+    });
   const publishedCourse = async (overrides: Record<string, unknown> = {}) => {
     const created = await service.api('POST', '/courses', {
       token: instructor.token,
@@ -86,31 +99,14 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
       courseTitle: course.title,
     };
     const confirmed = await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
-    expect(
-      await eventually(
-        () => enrolmentCount(course.id),
-        (count) => count === 1,
-      ),
-    ).toBe(1);
+    await expectEnrolments(course.id, 1, (count) => count === 1);
 
     // The same event again, and the same order under a new event id (a republished event).
     await redeliver(orderConfirmed.topic, confirmed);
     await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
     // A later event on the same key (so after the duplicates in the partition) shows they were handled.
-    await announce(orderConfirmed, {
-      orderId: randomUUID(),
-      userId: randomUUID(),
-      courseId: course.id,
-      courseTitle: course.title,
-      price: 4900,
-      currency: 'EUR',
-    });
-    expect(
-      await eventually(
-        () => enrolmentCount(course.id),
-        (count) => count >= 2,
-      ),
-    ).toBe(2);
+    await confirmLaterOrder(course);
+    await expectEnrolments(course.id, 2, (count) => count >= 2);
     const processed = await service.dataSource.query<{ count: string }[]>(
       `SELECT count(*) FROM processed_events WHERE event_id = $1`,
       [confirmed.id],
@@ -118,27 +114,10 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
     expect(Number(processed[0].count)).toBe(1);
 
     const cancelled = await announce(orderCancelled, { ...order, reason: 'refund' });
-    expect(
-      await eventually(
-        () => enrolmentCount(course.id),
-        (count) => count === 1,
-      ),
-    ).toBe(1);
+    await expectEnrolments(course.id, 1, (count) => count === 1);
     await redeliver(orderCancelled.topic, cancelled);
-    await announce(orderConfirmed, {
-      orderId: randomUUID(),
-      userId: randomUUID(),
-      courseId: course.id,
-      courseTitle: course.title,
-      price: 4900,
-      currency: 'EUR',
-    });
-    expect(
-      await eventually(
-        () => enrolmentCount(course.id),
-        (count) => count >= 2,
-      ),
-    ).toBe(2);
+    await confirmLaterOrder(course);
+    await expectEnrolments(course.id, 2, (count) => count >= 2);
   });
 
   it('ignores a confirmation that arrives after its cancellation', async () => {
@@ -152,12 +131,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
     await announce(orderCancelled, { ...order, reason: 'payment failed' });
     await announce(orderConfirmed, { ...order, price: 4900, currency: 'EUR' });
     await announce(orderConfirmed, { ...order, orderId: randomUUID(), price: 4900, currency: 'EUR' });
-    expect(
-      await eventually(
-        () => enrolmentCount(course.id),
-        (count) => count >= 1,
-      ),
-    ).toBe(1);
+    await expectEnrolments(course.id, 1, (count) => count >= 1);
   });
 
   it('relays course.published from the outbox', async () => {

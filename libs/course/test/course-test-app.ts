@@ -53,12 +53,15 @@ interface CallResult {
 /** The server temporary databases are created on (tools/jest/integration-env.js sets it). */
 const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** The real course service root (in-process transport unless told otherwise) on a fresh database. */
-export async function startCourseTestApp(
+/**
+ * The real course service root (in-process transport unless told otherwise) on the given database,
+ * accepting `issuer`'s tokens: for tests that start it more than once on one database.
+ */
+export async function startCourseService(
+  database: TemporaryDatabase,
+  issuer: TestTokenIssuer,
   options: { transport?: TransportKind; env?: Record<string, string> } = {},
-): Promise<CourseTestApp> {
-  const database = await createTemporaryDatabase('course_test', POSTGRES_SERVER_URL);
-  const issuer = new TestTokenIssuer();
+) {
   const root = createRootModule({
     service: 'course',
     transport: options.transport ?? 'in-process',
@@ -73,10 +76,16 @@ export async function startCourseTestApp(
       ...options.env,
     },
   });
-  const { app, url } = await startApp(root, {
-    title: 'course test',
-    listenOn: { port: 0, host: '127.0.0.1' },
-  });
+  return startApp(root, { title: 'course test', listenOn: { port: 0, host: '127.0.0.1' } });
+}
+
+/** The real course service root (in-process transport unless told otherwise) on a fresh database. */
+export async function startCourseTestApp(
+  options: { transport?: TransportKind; env?: Record<string, string> } = {},
+): Promise<CourseTestApp> {
+  const database = await createTemporaryDatabase('course_test', POSTGRES_SERVER_URL);
+  const issuer = new TestTokenIssuer();
+  const { app, url } = await startCourseService(database, issuer, options);
   const api = async (method: string, path: string, call: CallOptions = {}): Promise<CallResult> => {
     const response = await fetch(url + path, {
       method,

@@ -127,6 +127,16 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       expect(response.status).toBe(200);
       return response.body.items as RecommendationItem[];
     };
+    /** The persona's recommendations once they start with these courses, in this order. */
+    const recommendationsStartingWith = (persona: Persona, first: Course[]) =>
+      eventually(
+        () => recommendationsFor(persona),
+        (items) =>
+          startsWith(
+            titlesOf(items),
+            first.map((course) => course.title),
+          ),
+      );
     const similarTo = async (course: Course, persona?: Persona): Promise<RecommendationItem[]> => {
       const response = await service.api('GET', `/courses/${course.id}/similar?limit=20`, {
         token: persona?.token,
@@ -206,15 +216,11 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       await confirm(alice.id, courses.postgres);
 
       // Everything has arrived once the newcomer's popularity ranking counts every enrolment.
-      const popular = await eventually(
-        () => recommendationsFor(newcomer),
-        (items) =>
-          startsWith(titlesOf(items), [
-            courses.typography.title,
-            courses.postgres.title,
-            courses.docker.title,
-          ]),
-      );
+      const popular = await recommendationsStartingWith(newcomer, [
+        courses.typography,
+        courses.postgres,
+        courses.docker,
+      ]);
       expect(outline(popular).slice(0, 3)).toEqual([
         'Typography for interfaces (popular)',
         'Practical PostgreSQL (popular)',
@@ -282,16 +288,12 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       }
 
       // PostgreSQL 10 (4 + Alice + 5), typography 6, machine learning 5, negotiation 1, Docker back to 0.
-      const popular = await eventually(
-        () => recommendationsFor(newcomer),
-        (items) =>
-          startsWith(titlesOf(items), [
-            courses.postgres.title,
-            courses.typography.title,
-            courses.machineLearning.title,
-            courses.negotiation.title,
-          ]),
-      );
+      const popular = await recommendationsStartingWith(newcomer, [
+        courses.postgres,
+        courses.typography,
+        courses.machineLearning,
+        courses.negotiation,
+      ]);
       expect(outline(popular).slice(0, 4)).toEqual([
         'Practical PostgreSQL (popular)',
         'Typography for interfaces (popular)',

@@ -1,13 +1,11 @@
 import { createEnvelope, orderConfirmed } from '@coursehub/contracts';
-import { createRootModule, startApp } from '@coursehub/messaging';
 import { createTemporaryDatabase, eventually, TemporaryDatabase, TestTokenIssuer } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { CourseModule } from '../src';
 import { EnrolmentsService } from '../src/domain/enrolments.service';
 import { RecommendationsService } from '../src/domain/recommendations.service';
-import { courseInput } from './course-test-app';
+import { courseInput, startCourseService } from './course-test-app';
 
 /*
  * The course service's recommender across start-ups on one database: readiness never waits for a
@@ -38,22 +36,7 @@ interface RunningService {
 }
 
 async function startService(database: TemporaryDatabase, issuer: TestTokenIssuer): Promise<RunningService> {
-  const root = createRootModule({
-    service: 'course',
-    transport: 'in-process',
-    features: [CourseModule.register()],
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      JWT_PUBLIC_KEY: issuer.publicKeyPem,
-      LOG_LEVEL: 'silent',
-      OUTBOX_POLL_MS: '50',
-    },
-  });
-  const { app, url } = await startApp(root, {
-    title: 'course test',
-    listenOn: { port: 0, host: '127.0.0.1' },
-  });
+  const { app, url } = await startCourseService(database, issuer);
   return { app, url, recommendations: app.get(RecommendationsService), close: () => app.close() };
 }
 

@@ -5,21 +5,13 @@ import {
   RecommendationModel,
   type RecommendationModelOptions,
 } from '../src/recommendations';
+import { lcg } from '../src/recommendations/sample-catalogue.fixture';
 
 /*
  * The worker thread builds with the model code compiled like the rest (here from source, through
  * @swc-node/register in the worker; `dist/.../model-worker.js` in production) and hands back a
  * snapshot: the model restored from it must answer exactly as a model built on this thread.
  */
-
-/** Deterministic LCG, so the catalogue is the same on every run. */
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const VOCABULARIES = [
   'sql query index join postgres schema transaction replication',

@@ -62,6 +62,16 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
     const publish = (topic: string, envelope: { id: string; data: { userId: string } }) =>
       bus.publish({ topic, key: envelope.data.userId, value: envelope });
     const messagesTo = (address: string) => sink.messages.filter((message) => message.to.includes(address));
+    /** The record of `eventId` once it is sent. */
+    const sentRecordOf = (eventId: string, timeoutMs: number, what: string) =>
+      eventually(
+        async () => {
+          const found = await emails.findByEventId(eventId);
+          return found?.status === 'sent' ? found : undefined;
+        },
+        timeoutMs,
+        what,
+      );
 
     it('sends one welcome e-mail for user.registered and none for its redeliveries', async () => {
       const userId = randomUUID();
@@ -72,14 +82,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       );
       await publish(userRegistered.topic, event);
       await sink.waitForMessages(1, 30_000);
-      const record = await eventually(
-        async () => {
-          const found = await emails.findByEventId(event.id);
-          return found?.status === 'sent' ? found : undefined;
-        },
-        10_000,
-        'the sent record',
-      );
+      const record = await sentRecordOf(event.id, 10_000, 'the sent record');
       expect(record).toMatchObject({
         status: 'sent',
         attempts: 1,
@@ -139,14 +142,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
           { producer: 'auth' },
         ),
       );
-      const sent = await eventually(
-        async () => {
-          const found = await emails.findByEventId(confirmed.id);
-          return found?.status === 'sent' ? found : undefined;
-        },
-        30_000,
-        'the confirmation to be sent',
-      );
+      const sent = await sentRecordOf(confirmed.id, 30_000, 'the confirmation to be sent');
       expect(sent).toMatchObject({
         to: email,
         attempts: 1,

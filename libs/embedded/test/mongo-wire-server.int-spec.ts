@@ -290,18 +290,17 @@ describe(`MongoDB through Mongoose (${process.env.MONGO_URL ? 'MONGO_URL' : 'emb
   });
 
   it('upserts with findOneAndUpdate and returns the new document', async () => {
-    const created = await Counters.findOneAndUpdate(
-      { key: 'orders' },
-      { $inc: { value: 1 }, $setOnInsert: { createdBy: 'test' } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
+    // The same upsert twice: the first inserts (and sets createdBy), the second only increments.
+    const countOrder = (createdBy: string) =>
+      Counters.findOneAndUpdate(
+        { key: 'orders' },
+        { $inc: { value: 1 }, $setOnInsert: { createdBy } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean();
+    const created = await countOrder('test');
     expect(created).toMatchObject({ key: 'orders', value: 1, createdBy: 'test' });
 
-    const incremented = await Counters.findOneAndUpdate(
-      { key: 'orders' },
-      { $inc: { value: 1 }, $setOnInsert: { createdBy: 'someone else' } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
+    const incremented = await countOrder('someone else');
     expect(incremented).toMatchObject({ key: 'orders', value: 2, createdBy: 'test' });
     expect(String(incremented?._id)).toBe(String(created?._id));
 

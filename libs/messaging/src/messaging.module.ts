@@ -1,3 +1,4 @@
+import { configValues, TypedConfigService } from '@coursehub/core';
 import { DynamicModule, Global, INestApplication, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ClientKafka, ClientProxy } from '@nestjs/microservices';
@@ -12,6 +13,7 @@ import { KafkaEnv } from './messaging.env';
 import { InProcessClient, InProcessServer } from './transport/in-process.transport';
 import {
   kafkaClientOptions,
+  KAFKA_CONNECTION_KEYS,
   KafkaConnection,
   kafkaConnectionFromEnv,
   kafkaTransportOptions,
@@ -32,22 +34,9 @@ export class MessagingModule {
               {
                 provide: KafkaConnection,
                 inject: [ConfigService],
-                useFactory: (config: ConfigService<KafkaEnv & { NODE_ENV: string }, true>) =>
+                useFactory: (config: TypedConfigService<KafkaEnv & { NODE_ENV: string }>) =>
                   kafkaConnectionFromEnv(
-                    {
-                      KAFKA_BROKERS: config.get('KAFKA_BROKERS', { infer: true }),
-                      KAFKA_CLIENT_ID: config.get('KAFKA_CLIENT_ID', { infer: true }),
-                      KAFKA_GROUP_ID: config.get('KAFKA_GROUP_ID', { infer: true }),
-                      KAFKA_SSL: config.get('KAFKA_SSL', { infer: true }),
-                      KAFKA_SASL_MECHANISM: config.get('KAFKA_SASL_MECHANISM', { infer: true }),
-                      KAFKA_SASL_USERNAME: config.get('KAFKA_SASL_USERNAME', { infer: true }),
-                      KAFKA_SASL_PASSWORD: config.get('KAFKA_SASL_PASSWORD', { infer: true }),
-                      KAFKA_MAX_WAIT_MS: config.get('KAFKA_MAX_WAIT_MS', { infer: true }),
-                      KAFKA_IDEMPOTENT_PRODUCER: config.get('KAFKA_IDEMPOTENT_PRODUCER', { infer: true }),
-                      KAFKA_SESSION_TIMEOUT_MS: config.get('KAFKA_SESSION_TIMEOUT_MS', { infer: true }),
-                      KAFKA_AUTO_CREATE_TOPICS: config.get('KAFKA_AUTO_CREATE_TOPICS', { infer: true }),
-                      NODE_ENV: config.get('NODE_ENV', { infer: true }),
-                    } as KafkaEnv & { NODE_ENV?: string },
+                    configValues(config, [...KAFKA_CONNECTION_KEYS, 'NODE_ENV']),
                     options.serviceName,
                   ),
               },

@@ -1,22 +1,20 @@
-import { createEnvelope, EventEnvelope } from '@coursehub/contracts';
-import { createTemporaryDatabase, KafkaMockCluster, TemporaryDatabase } from '@coursehub/testing';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { getDataSourceToken } from '@nestjs/typeorm';
+import { EventEnvelope } from '@coursehub/contracts';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { DeadLetter, MessageBus, TransportKind } from '../src';
+import { DeadLetter, TransportKind } from '../src';
 import {
   deadLetters,
   eventually,
   handlerCalls,
   ledgerDeadLetters,
   ledgerHandler,
+  newNote,
   noteAdded,
-  startLedgerApp,
+  LedgerDeployment,
 } from './ledger-test-app';
 import { dlq, report, takeDatabaseDown } from './support';
 
@@ -31,66 +29,56 @@ const KAFKA_SESSION_TIMEOUT_MS = 6_000;
  */
 export function describeGuaranteesSuite(transport: TransportKind): void {
   describe(`delivery guarantees over the ${transport} transport`, () => {
-    let database: TemporaryDatabase;
-    let cluster: KafkaMockCluster | undefined;
-    let app: NestFastifyApplication;
-    let url: string;
-    let dataSource: DataSource;
-    let bus: MessageBus;
-    let env: Record<string, string>;
+    const ledger = new LedgerDeployment(transport, 'guarantees');
     const groupJoins: number[] = [];
     const logFile = join(tmpdir(), `coursehub-guarantees-${transport}-${process.pid}.log`);
 
     const applied = async (texts: string[]) =>
       Number(
         (
-          await dataSource.query<{ n: number }[]>(
+          await ledger.dataSource.query<{ n: number }[]>(
             'SELECT count(*)::int AS n FROM applied_notes WHERE text = ANY($1)',
             [texts],
           )
         )[0].n,
       );
-    const deadLetterList = () => ledgerDeadLetters(transport, dataSource);
-    const newNote = (text: string) =>
-      createEnvelope(noteAdded, { noteId: randomUUID(), text }, { producer: 'guarantees-test' });
+    const deadLetterList = () => ledgerDeadLetters(transport, ledger.dataSource);
+    /** Waits until every one of `texts` is applied, then expects exactly that many rows. */
+    const expectAllApplied = async (texts: string[], timeoutMs?: number) =>
+      expect(
+        await eventually(
+          () => applied(texts),
+          (n) => n === texts.length,
+          timeoutMs,
+        ),
+      ).toBe(texts.length);
+    const guaranteesNote = (text: string) => newNote(text, 'guarantees-test');
     const publish = (envelope: EventEnvelope, key = envelope.id) =>
-      bus.publish({ topic: noteAdded.topic, key, value: envelope });
+      ledger.bus.publish({ topic: noteAdded.topic, key, value: envelope });
     /** The dlq command as an operator runs it against this deployment. */
     const dlqEnv = () =>
       transport === 'kafka'
-        ? { KAFKA_BROKERS: env.KAFKA_BROKERS, KAFKA_IDEMPOTENT_PRODUCER: 'false' }
-        : { DATABASE_URL: database.url };
+        ? { KAFKA_BROKERS: ledger.env.KAFKA_BROKERS, KAFKA_IDEMPOTENT_PRODUCER: 'false' }
+        : { DATABASE_URL: ledger.database.url };
 
     beforeAll(async () => {
-      database = await createTemporaryDatabase('guarantees_test');
-      env = {
-        DATABASE_URL: database.url,
-        LOG_FILE: logFile,
-        LOG_LEVEL: 'warn',
-        MESSAGING_RETRY_BASE_MS: '50',
-        MESSAGING_RETRY_MAX_MS: '500',
-        OUTBOX_RETRY_MAX_MS: '500',
-        OUTBOX_MAX_PUBLISH_ATTEMPTS: '3',
-        DATABASE_TIMEOUT_MS: '1000',
-      };
+      await ledger.start(
+        {
+          LOG_FILE: logFile,
+          LOG_LEVEL: 'warn',
+          MESSAGING_RETRY_BASE_MS: '50',
+          MESSAGING_RETRY_MAX_MS: '500',
+          OUTBOX_RETRY_MAX_MS: '500',
+          OUTBOX_MAX_PUBLISH_ATTEMPTS: '3',
+          DATABASE_TIMEOUT_MS: '1000',
+        },
+        { KAFKA_SESSION_TIMEOUT_MS: String(KAFKA_SESSION_TIMEOUT_MS) },
+      );
       if (transport === 'kafka') {
-        cluster = await KafkaMockCluster.start({ brokers: 1 });
-        Object.assign(env, {
-          KAFKA_BROKERS: cluster.bootstrapServers.join(','),
-          KAFKA_MAX_WAIT_MS: '50',
-          KAFKA_IDEMPOTENT_PRODUCER: 'false',
-          KAFKA_SESSION_TIMEOUT_MS: String(KAFKA_SESSION_TIMEOUT_MS),
-          KAFKA_GROUP_ID: `guarantees-${Date.now()}`,
-        });
-      }
-      ({ app, url } = await startLedgerApp(transport, env));
-      dataSource = app.get(getDataSourceToken('ledger'));
-      bus = app.get(MessageBus);
-      if (transport === 'kafka') {
-        const [, consumer] = app.getMicroservices()[0].unwrap<[Kafka, Consumer, Producer]>();
+        const [, consumer] = ledger.app.getMicroservices()[0].unwrap<[Kafka, Consumer, Producer]>();
         consumer.on(consumer.events.GROUP_JOIN, () => groupJoins.push(Date.now()));
         // Wait until the consumer has its partitions (the first publish below must reach it).
-        const probe = newNote('warm-up');
+        const probe = guaranteesNote('warm-up');
         await publish(probe);
         await eventually(
           () => applied(['warm-up']),
@@ -103,9 +91,7 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
     afterAll(async () => {
       ledgerHandler.fixed = false;
       ledgerHandler.databaseAway = false;
-      await app?.close();
-      await cluster?.stop();
-      await database?.drop();
+      await ledger.stop();
       rmSync(logFile, { force: true });
     });
 
@@ -117,17 +103,12 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
     it('dead-letters a poison message at once, lets the later ones of its key flow, and a replay after the fix applies it once', async () => {
       const started = Date.now();
       const key = randomUUID();
-      const poison = newNote('permanent refusal');
-      const later = Array.from({ length: 20 }, (_, index) => newNote(`after permanent ${index}`));
+      const poison = guaranteesNote('permanent refusal');
+      const later = Array.from({ length: 20 }, (_, index) => guaranteesNote(`after permanent ${index}`));
       await publish(poison, key);
       for (const note of later) await publish(note, key);
       const laterTexts = later.map((note) => note.data.text);
-      expect(
-        await eventually(
-          () => applied(laterTexts),
-          (n) => n === later.length,
-        ),
-      ).toBe(later.length);
+      await expectAllApplied(laterTexts);
       const [deadLetter] = await eventually(deadLetterList, (list) => list.length === 1);
       expect(deadLetter).toMatchObject({
         topic: noteAdded.topic,
@@ -181,13 +162,13 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
     it('holds events while the consumer database is away and applies each exactly once after, none dead-lettered', async () => {
       const started = Date.now();
       const count = 40;
-      const notes = Array.from({ length: count }, (_, index) => newNote(`outage ${index}`));
+      const notes = Array.from({ length: count }, (_, index) => guaranteesNote(`outage ${index}`));
       const texts = notes.map((note) => note.data.text);
       const joinsBefore = groupJoins.length;
       const deadLettersBefore = (await deadLetterList()).length;
       const outageMs =
         transport === 'kafka' ? Math.max(OUTAGE_MS, KAFKA_SESSION_TIMEOUT_MS + 2_000) : OUTAGE_MS;
-      const restore = await takeDatabaseDown(database.url);
+      const restore = await takeDatabaseDown(ledger.database.url);
       // In-process a publish resolves once the handlers are done: start them all, await after.
       const publishing = Promise.all(notes.map((note) => publish(note)));
       try {
@@ -198,13 +179,7 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
         await restore();
       }
       await publishing;
-      expect(
-        await eventually(
-          () => applied(texts),
-          (n) => n === count,
-          60_000,
-        ),
-      ).toBe(count);
+      await expectAllApplied(texts, 60_000);
       expect(await deadLetterList()).toHaveLength(deadLettersBefore);
       // Retried meanwhile (the events waiting behind the first one are not called before it succeeds).
       const calls = handlerCalls.filter((text) => texts.includes(text)).length;
@@ -231,7 +206,7 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
         let closeMs: number;
         try {
           for (const text of texts) {
-            const response = await fetch(`${url}/notes`, {
+            const response = await fetch(`${ledger.url}/notes`, {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ text }),
@@ -243,12 +218,12 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
             (calls) => calls >= 2,
           );
           const closing = Date.now();
-          await app.close();
+          await ledger.app.close();
           closeMs = Date.now() - closing;
         } finally {
           ledgerHandler.databaseAway = false;
         }
-        const check = new DataSource({ type: 'postgres', url: database.url });
+        const check = new DataSource({ type: 'postgres', url: ledger.database.url });
         await check.initialize();
         try {
           const [{ unsent }] = await check.query<{ unsent: number }[]>(
@@ -259,16 +234,9 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
         } finally {
           await check.destroy();
         }
-        ({ app, url } = await startLedgerApp(transport, env));
-        dataSource = app.get(getDataSourceToken('ledger'));
-        bus = app.get(MessageBus);
-        expect(
-          await eventually(
-            () => applied(texts),
-            (n) => n === texts.length,
-          ),
-        ).toBe(texts.length);
-        const [{ unsent }] = await dataSource.query<{ unsent: number }[]>(
+        await ledger.restartApp();
+        await expectAllApplied(texts);
+        const [{ unsent }] = await ledger.dataSource.query<{ unsent: number }[]>(
           'SELECT count(*)::int AS unsent FROM outbox_messages WHERE sent_at IS NULL',
         );
         expect(unsent).toBe(0);
@@ -286,10 +254,10 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
       it('parks an outbox event that keeps failing to publish, lets the later ones out, and retries it on request', async () => {
         const started = Date.now();
         const refusedTopic = 'coursehub.test.refused.v1';
-        await cluster!.setTopicError(refusedTopic, 'TOPIC_AUTHORIZATION_FAILED');
+        await ledger.cluster!.setTopicError(refusedTopic, 'TOPIC_AUTHORIZATION_FAILED');
         const parkedId = randomUUID();
-        const behind = Array.from({ length: 10 }, (_, index) => newNote(`behind parked ${index}`));
-        await dataSource.transaction(async (manager) => {
+        const behind = Array.from({ length: 10 }, (_, index) => guaranteesNote(`behind parked ${index}`));
+        await ledger.dataSource.transaction(async (manager) => {
           await manager.query(
             'INSERT INTO outbox_messages (id, topic, message_key, envelope) VALUES ($1, $2, $3, $4::jsonb)',
             [parkedId, refusedTopic, 'k', JSON.stringify({ id: parkedId, data: {} })],
@@ -302,33 +270,28 @@ export function describeGuaranteesSuite(transport: TransportKind): void {
           }
         });
         const behindTexts = behind.map((note) => note.data.text);
-        expect(
-          await eventually(
-            () => applied(behindTexts),
-            (n) => n === behind.length,
-          ),
-        ).toBe(behind.length);
-        const [row] = await dataSource.query<
+        await expectAllApplied(behindTexts);
+        const [row] = await ledger.dataSource.query<
           { attempts: number; parked_at: Date | null; last_error: string }[]
         >('SELECT attempts, parked_at, last_error FROM outbox_messages WHERE id = $1', [parkedId]);
         expect(row.attempts).toBe(3);
         expect(row.parked_at).not.toBeNull();
-        const metrics = await (await fetch(`${url}/metrics`)).text();
+        const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
         expect(metrics).toMatch(
           /coursehub_outbox_parked_total\{data_source="ledger",topic="coursehub.test.refused.v1"\} 1/,
         );
         expect(metrics).toMatch(/coursehub_outbox_parked\{data_source="ledger"\} 1/);
 
-        const listed = await dlq(['outbox', 'list', '--json'], { DATABASE_URL: database.url });
+        const listed = await dlq(['outbox', 'list', '--json'], { DATABASE_URL: ledger.database.url });
         expect((JSON.parse(listed.out) as { id: string }[]).map((event) => event.id)).toEqual([parkedId]);
-        await cluster!.setTopicError(refusedTopic, 0);
-        expect((await dlq(['outbox', 'retry', '--all'], { DATABASE_URL: database.url })).out).toMatch(
+        await ledger.cluster!.setTopicError(refusedTopic, 0);
+        expect((await dlq(['outbox', 'retry', '--all'], { DATABASE_URL: ledger.database.url })).out).toMatch(
           /^1 parked/,
         );
         const sent = await eventually(
           async () =>
             (
-              await dataSource.query<{ sent: boolean }[]>(
+              await ledger.dataSource.query<{ sent: boolean }[]>(
                 'SELECT sent_at IS NOT NULL AS sent FROM outbox_messages WHERE id = $1',
                 [parkedId],
               )

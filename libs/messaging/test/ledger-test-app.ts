@@ -1,9 +1,22 @@
-import { deadLetterTopicOf, defineEvent, defineRequest, EventEnvelope } from '@coursehub/contracts';
+import {
+  createEnvelope,
+  deadLetterTopicOf,
+  defineEvent,
+  defineRequest,
+  EventEnvelope,
+} from '@coursehub/contracts';
 import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
-import { TestTokenIssuer, eventually } from '@coursehub/testing';
+import {
+  createTemporaryDatabase,
+  eventually,
+  KafkaMockCluster,
+  TemporaryDatabase,
+  TestTokenIssuer,
+} from '@coursehub/testing';
 import { Body, Controller, Logger, Post } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
 import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
@@ -17,6 +30,7 @@ import {
   DeadLetterTable,
   defineFeature,
   FeatureModule,
+  MessageBus,
   Outbox,
   PermanentEventError,
   ProcessedEvents,
@@ -32,6 +46,10 @@ export const noteAdded = defineEvent(
   1,
   z.object({ noteId: z.uuid(), text: z.string().min(1) }),
 );
+
+/** A fresh `test.note.added` envelope, as another service would publish it. */
+export const newNote = (text: string, producer = 'test') =>
+  createEnvelope(noteAdded, { noteId: randomUUID(), text }, { producer });
 export const echo = defineRequest(
   'test.echo',
   1,
@@ -164,4 +182,52 @@ export async function startLedgerApp(
     },
   });
   return startApp(root, { title: options.title ?? 'ledger', listenOn: { port: 0, host: '127.0.0.1' } });
+}
+
+/**
+ * The ledger app on a fresh database and, on Kafka, its own one-broker mock cluster: what both
+ * transport suites stand up. `start` once; `restartApp` after closing `app` keeps database and broker.
+ */
+export class LedgerDeployment {
+  database!: TemporaryDatabase;
+  cluster?: KafkaMockCluster;
+  app!: NestFastifyApplication;
+  url!: string;
+  dataSource!: DataSource;
+  bus!: MessageBus;
+  env: Record<string, string> = {};
+
+  constructor(
+    private readonly transport: TransportKind,
+    private readonly name: string,
+  ) {}
+
+  /** `env` for every transport, `kafkaEnv` on Kafka only (both win over the defaults here). */
+  async start(env: Record<string, string>, kafkaEnv: Record<string, string> = {}): Promise<void> {
+    this.database = await createTemporaryDatabase(`${this.name}_test`);
+    this.env = { DATABASE_URL: this.database.url, ...env };
+    if (this.transport === 'kafka') {
+      this.cluster = await KafkaMockCluster.start({ brokers: 1 });
+      Object.assign(this.env, {
+        KAFKA_BROKERS: this.cluster.bootstrapServers.join(','),
+        KAFKA_MAX_WAIT_MS: '50',
+        KAFKA_IDEMPOTENT_PRODUCER: 'false',
+        KAFKA_GROUP_ID: `${this.name}-${Date.now()}`,
+        ...kafkaEnv,
+      });
+    }
+    await this.restartApp();
+  }
+
+  async restartApp(): Promise<void> {
+    ({ app: this.app, url: this.url } = await startLedgerApp(this.transport, this.env));
+    this.dataSource = this.app.get(getDataSourceToken('ledger'));
+    this.bus = this.app.get(MessageBus);
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.cluster?.stop();
+    await this.database?.drop();
+  }
 }

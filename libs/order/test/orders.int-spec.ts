@@ -1,6 +1,12 @@
 import { CourseSnapshot } from '@coursehub/contracts';
-import { eventually, OrderTestApp, Persona } from './order-test-app';
-import { confirmedOrderBody, orderConfirmedEvent, placeConcurrentlyWithOneKey } from './order-expectations';
+import { OrderTestApp, Persona } from './order-test-app';
+import {
+  cancelTwiceExpectingOneEvent,
+  confirmedOrderBody,
+  expectCourseServiceUnavailable,
+  expectOneOrderConfirmedEvent,
+  expectTwentyKeyedRequestsMakeOneOrder,
+} from './order-expectations';
 
 describe('orders (order feature over the in-process transport, real PostgreSQL)', () => {
   const env = new OrderTestApp();
@@ -33,18 +39,11 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
       placed.body,
     );
 
-    const events = await eventually(
-      () => env.eventsOf(placed.body.id),
-      (found) => found.length > 0,
-    );
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject(
-      orderConfirmedEvent(placed.body.id, student, {
-        ...paidCourse,
-        title: 'Practical PostgreSQL',
-        price: 4900,
-      }),
-    );
+    await expectOneOrderConfirmedEvent(env, placed.body.id, student, {
+      ...paidCourse,
+      title: 'Practical PostgreSQL',
+      price: 4900,
+    });
   });
 
   it('confirms an order of a free course at once', async () => {
@@ -83,33 +82,7 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
   it('cancels an order once (order.cancelled), repeats as a no-op, and lets the course be ordered again', async () => {
     const student = await env.persona(['student']);
     const placed = await order(student, paidCourse.id);
-    const cancelled = await env.orders('POST', `/orders/${placed.body.id}/cancel`, {
-      token: student.token,
-      body: { reason: 'Changed my mind' },
-    });
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({
-      id: placed.body.id,
-      status: 'cancelled',
-      cancelledAt: expect.any(String),
-    });
-    const twice = await env.orders('POST', `/orders/${placed.body.id}/cancel`, { token: student.token });
-    expect(twice.status).toBe(200);
-    expect(twice.body).toEqual(cancelled.body);
-
-    const events = await eventually(
-      () => env.eventsOf(placed.body.id),
-      (found) => found.some((event) => event.type === 'order.cancelled'),
-    );
-    await new Promise((resolve) => setTimeout(resolve, 500)); // room for a wrong second event to show up
-    expect(env.eventsOf(placed.body.id).map((event) => event.type)).toEqual([
-      'order.confirmed',
-      'order.cancelled',
-    ]);
-    expect(events.find((event) => event.type === 'order.cancelled')?.data).toMatchObject({
-      courseTitle: 'Practical PostgreSQL',
-      reason: 'Changed my mind',
-    });
+    await cancelTwiceExpectingOneEvent(env, student, placed.body.id, 'Practical PostgreSQL');
 
     const reordered = await order(student, paidCourse.id);
     expect(reordered.status).toBe(201);
@@ -170,26 +143,9 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
   describe('Idempotency-Key', () => {
     it('turns 20 concurrent identical requests into one order: duplicates in flight get 409 + Retry-After, retries replay it', async () => {
       const student = await env.persona(['student']);
-      const key = `checkout-${student.id}`;
-      const responses = await placeConcurrentlyWithOneKey(
-        () => order(student, paidCourse.id, { 'idempotency-key': key }),
-        20,
+      await expectTwentyKeyedRequestsMakeOneOrder(env, student, (headers) =>
+        order(student, paidCourse.id, headers),
       );
-      expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
-      const bodies = new Set(responses.map((response) => JSON.stringify(response.body)));
-      expect(bodies.size).toBe(1);
-      expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
-        { id: responses[0].body.id, status: 'confirmed' },
-      ]);
-      expect(
-        responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
-      ).toHaveLength(19);
-      await eventually(
-        () => env.eventsOf(responses[0].body.id),
-        (found) => found.length > 0,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 300)); // room for a wrong second event
-      expect(env.eventsOf(responses[0].body.id)).toHaveLength(1);
     });
 
     it('replays the first response byte for byte', async () => {
@@ -271,12 +227,7 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
     } finally {
       env.catalogue.answering = true;
     }
-    expect(unavailable.status).toBe(503);
-    expect(unavailable.headers.get('retry-after')).toBe('5');
-    expect(unavailable.body).toMatchObject({
-      statusCode: 503,
-      message: expect.stringMatching(/course service/),
-    });
+    expectCourseServiceUnavailable(unavailable);
     expect(await env.orderRows('user_id = $1 AND course_id = $2', [student.id, unseenCourse.id])).toEqual([]);
     expect(
       await env.dataSource.query('SELECT 1 FROM idempotency_keys WHERE user_id = $1', [student.id]),

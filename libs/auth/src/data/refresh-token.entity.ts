@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAtColumn, TextColumn, TimestampColumn, UuidColumn, UuidPrimaryKey } from '@coursehub/core';
+import { Entity } from 'typeorm';
 
 /**
  * One issued refresh token. Only its SHA-256 is stored. Every token of a login session shares a
@@ -6,27 +7,27 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
  */
 @Entity({ name: 'refresh_tokens' })
 export class RefreshTokenEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryKey()
   id!: string;
 
-  @Column({ name: 'token_hash', type: 'text' })
+  @TextColumn({ name: 'token_hash' })
   tokenHash!: string;
 
-  @Column({ name: 'family_id', type: 'uuid' })
+  @UuidColumn('family_id')
   familyId!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn('user_id')
   userId!: string;
 
-  @Column({ name: 'expires_at', type: 'timestamptz' })
+  @TimestampColumn('expires_at')
   expiresAt!: Date;
 
-  @Column({ name: 'spent_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('spent_at', { nullable: true })
   spentAt!: Date | null;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('revoked_at', { nullable: true })
   revokedAt!: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 }

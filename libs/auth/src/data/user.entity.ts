@@ -1,27 +1,27 @@
-import type { Role } from '@coursehub/core';
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { CreatedAtColumn, type Role, TextColumn, UpdatedAtColumn, UuidPrimaryKey } from '@coursehub/core';
+import { Column, Entity } from 'typeorm';
 
 @Entity({ name: 'users' })
 export class UserEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryKey()
   id!: string;
 
   /** Stored normalised (trimmed, lower-case); a unique index makes e-mails case-insensitively unique. */
-  @Column({ type: 'text' })
+  @TextColumn()
   email!: string;
 
-  @Column({ name: 'display_name', type: 'text' })
+  @TextColumn({ name: 'display_name' })
   displayName!: string;
 
-  @Column({ name: 'password_hash', type: 'text' })
+  @TextColumn({ name: 'password_hash' })
   passwordHash!: string;
 
   @Column({ type: 'text', array: true, default: () => "'{student}'" })
   roles!: Role[];
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { FeatureTransactions, InjectFeatureTransactions, isUniqueViolation, Role } from '@coursehub/core';
+import { FeatureTransactions, InjectFeatureTransactions, onUniqueViolation, Role } from '@coursehub/core';
 import { Injectable } from '@nestjs/common';
 import { AUTH_FEATURE } from '../auth.constants';
 import { UserEntity } from './user.entity';
@@ -38,12 +38,11 @@ export class UsersRepository {
   /** The new user, or null when the e-mail is taken (then the surrounding transaction must end). */
   async insert(row: NewUserRow): Promise<UserEntity | null> {
     const repository = this.transactions.tx.getRepository(UserEntity);
-    try {
-      return await repository.save(repository.create(row));
-    } catch (error) {
-      if (isUniqueViolation(error, EMAIL_UNIQUE_INDEX)) return null;
-      throw error;
-    }
+    return onUniqueViolation(
+      EMAIL_UNIQUE_INDEX,
+      () => repository.save(repository.create(row)),
+      () => null,
+    );
   }
 
   findById(id: string): Promise<UserEntity | null> {

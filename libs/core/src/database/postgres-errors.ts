@@ -6,3 +6,20 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const driverError = error.driverError as { code?: string; constraint?: string };
   return driverError.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
 }
+
+/**
+ * Runs `write`; when it violates the unique constraint `constraint`, the result of `onViolation`
+ * instead (which may throw a domain error). Any other error passes through.
+ */
+export async function onUniqueViolation<T, U>(
+  constraint: string,
+  write: () => Promise<T>,
+  onViolation: () => U,
+): Promise<T | U> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error, constraint)) return onViolation();
+    throw error;
+  }
+}

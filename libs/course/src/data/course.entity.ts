@@ -1,11 +1,12 @@
 import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-  type ValueTransformer,
-} from 'typeorm';
+  CreatedAtColumn,
+  TextColumn,
+  TimestampColumn,
+  UpdatedAtColumn,
+  UuidColumn,
+  UuidPrimaryKey,
+} from '@coursehub/core';
+import { Column, Entity, type ValueTransformer } from 'typeorm';
 import type { CourseLevel, CourseStatus } from '../course.constants';
 
 /** `bigint` columns come back from pg as strings; prices and counts stay far below 2^53. */
@@ -16,32 +17,32 @@ const bigintAsNumber: ValueTransformer = {
 
 @Entity({ name: 'courses' })
 export class CourseEntity {
-  @PrimaryGeneratedColumn('uuid')
+  @UuidPrimaryKey()
   id!: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   title!: string;
 
   /** Unique (index `courses_slug_unique`); `GET /courses/:slug` finds a course by it. */
-  @Column({ type: 'text' })
+  @TextColumn()
   slug!: string;
 
-  @Column({ type: 'text', default: '' })
+  @TextColumn({ default: '' })
   summary!: string;
 
-  @Column({ type: 'text', default: '' })
+  @TextColumn({ default: '' })
   description!: string;
 
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   tags!: string[];
 
-  @Column({ type: 'text' })
+  @TextColumn()
   category!: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   level!: CourseLevel;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   language!: string;
 
   /** Integer minor units (cents): money never touches floating point. */
@@ -51,22 +52,22 @@ export class CourseEntity {
   @Column({ type: 'char', length: 3 })
   currency!: string;
 
-  @Column({ name: 'instructor_id', type: 'uuid' })
+  @UuidColumn('instructor_id')
   instructorId!: string;
 
-  @Column({ type: 'text', default: 'draft' })
+  @TextColumn({ default: 'draft' })
   status!: CourseStatus;
 
   @Column({ name: 'enrolment_count', type: 'integer', default: 0 })
   enrolmentCount!: number;
 
-  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('published_at', { nullable: true })
   publishedAt!: Date | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdatedAtColumn()
   updatedAt!: Date;
 
   /**

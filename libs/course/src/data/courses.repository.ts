@@ -4,7 +4,7 @@ import {
   decodeCursor,
   FeatureTransactions,
   InjectFeatureTransactions,
-  isUniqueViolation,
+  onUniqueViolation,
   Page,
   pageOf,
 } from '@coursehub/core';
@@ -240,12 +240,9 @@ export class CoursesRepository {
     });
   }
 
-  private async withSlugCheck<T>(slug: string | undefined, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error, 'courses_slug_unique')) throw new SlugTakenError(slug);
-      throw error;
-    }
+  private withSlugCheck<T>(slug: string | undefined, write: () => Promise<T>): Promise<T> {
+    return onUniqueViolation('courses_slug_unique', write, () => {
+      throw new SlugTakenError(slug);
+    });
   }
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn, TimestampColumn, UuidColumn } from '@coursehub/core';
+import { Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * One student owning one course through one confirmed order: what enrolment counts and the
@@ -9,15 +10,15 @@ export class EnrolmentEntity {
   @PrimaryColumn({ name: 'order_id', type: 'uuid' })
   orderId!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn('user_id')
   userId!: string;
 
-  @Column({ name: 'course_id', type: 'uuid' })
+  @UuidColumn('course_id')
   courseId!: string;
 
-  @CreateDateColumn({ name: 'enrolled_at', type: 'timestamptz' })
+  @CreatedAtColumn('enrolled_at')
   enrolledAt!: Date;
 
-  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('cancelled_at', { nullable: true })
   cancelledAt!: Date | null;
 }

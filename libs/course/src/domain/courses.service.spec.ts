@@ -8,6 +8,7 @@ import {
 } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { getTransactionHostToken } from '@nestjs-cls/transactional';
+import { InMemoryFeatureDatabase } from '@coursehub/testing';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { COURSE_FEATURE } from '../course.constants';
@@ -17,30 +18,8 @@ import { CoursesService, NewCourse } from './courses.service';
 import { RecommendationsService } from './recommendations.service';
 
 /** The course database in memory: courses and outbox events, with transactions that roll back. */
-class InMemoryCourseDatabase {
-  courses = new Map<string, CourseEntity>();
-  events: { type: string; data: Record<string, unknown>; key: string }[] = [];
-  private depth = 0;
-
-  get inTransaction(): boolean {
-    return this.depth > 0;
-  }
-
-  async withTransaction<T>(work: () => Promise<T>): Promise<T> {
-    const snapshot = {
-      courses: new Map([...this.courses].map(([id, c]) => [id, { ...c }])),
-      events: [...this.events],
-    };
-    this.depth++;
-    try {
-      return await work();
-    } catch (error) {
-      Object.assign(this, snapshot);
-      throw error;
-    } finally {
-      this.depth--;
-    }
-  }
+class InMemoryCourseDatabase extends InMemoryFeatureDatabase {
+  readonly courses = this.table<CourseEntity>();
 }
 
 /** Keeps the rule of the real table that matters here: slugs are unique. */
@@ -118,20 +97,13 @@ describe('CoursesService', () => {
     db = new InMemoryCourseDatabase();
     repository = new InMemoryCoursesRepository(db);
     changed = [];
-    const outbox = {
-      add: (contract: { type: string }, data: Record<string, unknown>, options: { key: string }) => {
-        if (!db.inTransaction) throw new Error('Outbox.add outside a transaction');
-        db.events.push({ type: contract.type, data, key: options.key });
-        return Promise.resolve();
-      },
-    };
     const recommendations = { courseChanged: (course: CourseEntity) => changed.push(course.id) };
     const moduleRef = await Test.createTestingModule({
       providers: [
         CoursesService,
         { provide: getTransactionHostToken(COURSE_FEATURE), useValue: db },
         { provide: CoursesRepository, useValue: repository },
-        { provide: Outbox, useValue: outbox },
+        { provide: Outbox, useValue: db.outbox },
         { provide: RecommendationsService, useValue: recommendations },
       ],
     }).compile();

@@ -1,4 +1,4 @@
-import { EventData, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
+import { type EnvelopeOf, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import { ProcessedEvents } from '@coursehub/messaging';
 import { Injectable, Logger } from '@nestjs/common';
 import { ENROLMENT_CONSUMER } from '../course.constants';
@@ -23,7 +23,7 @@ export class EnrolmentsService {
   ) {}
 
   /** `order.confirmed`: the student owns the course. Returns whether anything changed. */
-  async confirm(envelope: EventEnvelope<EventData<typeof orderConfirmed>>): Promise<boolean> {
+  async confirm(envelope: EnvelopeOf<typeof orderConfirmed>): Promise<boolean> {
     const { orderId, userId, courseId } = envelope.data;
     let enrolled = false;
     await this.processedEvents.runOnce(ENROLMENT_CONSUMER, envelope, async () => {
@@ -41,7 +41,7 @@ export class EnrolmentsService {
   }
 
   /** `order.cancelled`: the enrolment ends (the row stays, marked cancelled). Returns whether anything changed. */
-  async cancel(envelope: EventEnvelope<EventData<typeof orderCancelled>>): Promise<boolean> {
+  async cancel(envelope: EnvelopeOf<typeof orderCancelled>): Promise<boolean> {
     const { orderId, userId, courseId } = envelope.data;
     let cancelled = false;
     let stillEnrolled = false;

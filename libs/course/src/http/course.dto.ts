@@ -1,4 +1,5 @@
 import { PageDto, PageQueryDto } from '@coursehub/core';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -145,6 +146,21 @@ export class CourseDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+/**
+ * An optional price bound of the list query, in minor units. The decorators are listed in the
+ * order stacked ones are applied (bottom-up), so validation messages keep their order.
+ */
+function PriceBound(description: string): PropertyDecorator {
+  return applyDecorators(
+    Max(MAX_PRICE),
+    Min(0),
+    IsInt(),
+    Type(() => Number),
+    IsOptional(),
+    ApiPropertyOptional({ type: 'integer', description, minimum: 0, maximum: MAX_PRICE }),
+  );
+}
+
 /** `GET /courses`: filters and sort on top of the keyset page (`cursor`, `limit`). */
 export class ListCoursesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -173,30 +189,10 @@ export class ListCoursesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Minimum price, minor units.',
-    minimum: 0,
-    maximum: MAX_PRICE,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PRICE)
+  @PriceBound('Minimum price, minor units.')
   minPrice?: number;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Maximum price, minor units.',
-    minimum: 0,
-    maximum: MAX_PRICE,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PRICE)
+  @PriceBound('Maximum price, minor units.')
   maxPrice?: number;
 
   @ApiPropertyOptional({

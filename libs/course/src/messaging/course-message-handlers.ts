@@ -1,8 +1,7 @@
 import {
   courseGet,
   type CourseSnapshot,
-  EventData,
-  EventEnvelope,
+  type EnvelopeOf,
   orderCancelled,
   orderConfirmed,
   ReplyOf,
@@ -46,16 +45,12 @@ export class CourseMessageHandlers {
   }
 
   @ConsumeEvent(orderConfirmed)
-  async onOrderConfirmed(
-    @Payload() envelope: EventEnvelope<EventData<typeof orderConfirmed>>,
-  ): Promise<void> {
+  async onOrderConfirmed(@Payload() envelope: EnvelopeOf<typeof orderConfirmed>): Promise<void> {
     await this.enrolments.confirm(envelope);
   }
 
   @ConsumeEvent(orderCancelled)
-  async onOrderCancelled(
-    @Payload() envelope: EventEnvelope<EventData<typeof orderCancelled>>,
-  ): Promise<void> {
+  async onOrderCancelled(@Payload() envelope: EnvelopeOf<typeof orderCancelled>): Promise<void> {
     await this.enrolments.cancel(envelope);
   }
 }

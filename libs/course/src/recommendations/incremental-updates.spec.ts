@@ -1,17 +1,8 @@
 import { RecommendationModel } from './recommendation-model';
-import { catalogue, course, ids, neighboursOf, platformEnrolments } from './sample-catalogue.fixture';
+import { catalogue, course, ids, lcg, neighboursOf, platformEnrolments } from './sample-catalogue.fixture';
 import type { CourseFeatures, Enrolment, RecommendationData, RecommendationStrategy } from './types';
 
 describe('RecommendationModel — incremental updates', () => {
-  /** Deterministic LCG for the random stream of updates. */
-  function lcg(seed: number): () => number {
-    let state = seed;
-    return () => {
-      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-      return state / 2 ** 32;
-    };
-  }
-
   const vocabularies = [
     ['sql', 'query', 'index', 'join', 'postgres', 'schema'],
     ['python', 'pandas', 'regression', 'model', 'numpy', 'plot'],

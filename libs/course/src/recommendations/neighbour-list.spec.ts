@@ -1,16 +1,8 @@
 import { compareScored, ScoredNeighbour, TopCollector, TopNeighbours } from './neighbour-list';
+import { lcg } from './sample-catalogue.fixture';
 
 function neighbour(courseId: string, score: number): ScoredNeighbour {
   return { index: 0, courseId, score, collaborative: score, content: 0 };
-}
-
-/** A small deterministic PRNG (LCG) so the random walk below is the same on every run. */
-function lcg(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
-    return state / 2 ** 32;
-  };
 }
 
 describe('compareScored', () => {

@@ -5,6 +5,15 @@
 import type { RecommendationModel } from './recommendation-model';
 import type { CourseFeatures, Enrolment, Recommendation } from './types';
 
+/** A deterministic random stream (a linear congruential generator), the same on every run. */
+export function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
 export function course(id: string, overrides: Partial<CourseFeatures> = {}): CourseFeatures {
   return { id, title: id, tags: [], category: 'General', status: 'published', ...overrides };
 }

@@ -2,6 +2,10 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument, Types } from 'mongoose';
 import { EMAIL_STATUSES, EMAIL_TEMPLATES, EmailStatus, EmailTemplateName } from '../email.constants';
 
+/** An optional field: null until set (stored as null, so queries can match on it). */
+const NullableProp = (type: StringConstructor | DateConstructor): PropertyDecorator =>
+  Prop({ type, default: null });
+
 /**
  * One e-mail the platform sends, from the event that caused it to the SMTP relay's answer.
  * `to` is null while the recipient's user projection has not arrived yet (an order event can
@@ -18,7 +22,7 @@ export class EmailRecord {
   @Prop({ type: String, required: true })
   userId!: string;
 
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   to!: string | null;
 
   @Prop({ type: String, required: true, enum: EMAIL_TEMPLATES })
@@ -29,13 +33,13 @@ export class EmailRecord {
   data!: Record<string, unknown>;
 
   /** Null until the recipient is known and the template rendered. */
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   subject!: string | null;
 
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   text!: string | null;
 
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   html!: string | null;
 
   @Prop({ type: String, required: true, enum: EMAIL_STATUSES, default: 'pending' })
@@ -49,34 +53,34 @@ export class EmailRecord {
   @Prop({ type: Number, default: 0 })
   recipientDeferrals!: number;
 
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   lastError!: string | null;
 
   /** The Message-ID the relay accepted; derived from the event id, so the same on every re-send. */
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   providerMessageId!: string | null;
 
   /** When a worker may (re)try; null while the recipient is unresolved and once sent or failed. */
-  @Prop({ type: Date, default: null })
+  @NullableProp(Date)
   nextAttemptAt!: Date | null;
 
   /**
    * The worker sending the e-mail and until when, written before the SMTP call: a claim of a crashed
    * replica (or one that could not record the send) expires by itself and the e-mail is sent again.
    */
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   leaseOwner!: string | null;
 
-  @Prop({ type: Date, default: null })
+  @NullableProp(Date)
   leaseExpiresAt!: Date | null;
 
-  @Prop({ type: String, default: null })
+  @NullableProp(String)
   correlationId!: string | null;
 
   createdAt!: Date;
   updatedAt!: Date;
 
-  @Prop({ type: Date, default: null })
+  @NullableProp(Date)
   sentAt!: Date | null;
 }
 

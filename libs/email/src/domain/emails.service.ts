@@ -1,5 +1,5 @@
 import type {
-  EventData,
+  EnvelopeOf,
   EventEnvelope,
   orderCancelled,
   orderConfirmed,
@@ -48,19 +48,19 @@ export class EmailsService implements OnModuleInit {
   }
 
   /** `user.registered`: store the projection, record the welcome e-mail, release e-mails waiting for the user. */
-  async handleUserRegistered(envelope: EventEnvelope<EventData<typeof userRegistered>>): Promise<void> {
+  async handleUserRegistered(envelope: EnvelopeOf<typeof userRegistered>): Promise<void> {
     const { userId, email, displayName } = envelope.data;
     await this.users.save({ userId, email, displayName, sourceEventId: envelope.id });
     await this.record(envelope, 'welcome', userId, {}, { email, displayName });
     await this.resolveWaitingFor(userId);
   }
 
-  async handleOrderConfirmed(envelope: EventEnvelope<EventData<typeof orderConfirmed>>): Promise<void> {
+  async handleOrderConfirmed(envelope: EnvelopeOf<typeof orderConfirmed>): Promise<void> {
     const { orderId, userId, courseTitle, price, currency } = envelope.data;
     await this.recordForUser(envelope, 'order-confirmed', userId, { orderId, courseTitle, price, currency });
   }
 
-  async handleOrderCancelled(envelope: EventEnvelope<EventData<typeof orderCancelled>>): Promise<void> {
+  async handleOrderCancelled(envelope: EnvelopeOf<typeof orderCancelled>): Promise<void> {
     const { orderId, userId, courseTitle, reason } = envelope.data;
     await this.recordForUser(envelope, 'order-cancelled', userId, { orderId, courseTitle, reason });
   }

@@ -1,13 +1,13 @@
 import { EMAIL_ADDRESS_MAX_LENGTH, EMAIL_ADDRESS_PATTERN } from '@coursehub/contracts';
 import { IsEmailAddress, NormaliseEmailAddress, PageDto, PageQueryDto } from '@coursehub/core';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional } from 'class-validator';
 import { EmailRecord } from '../data/email-record.schema';
 import { EMAIL_STATUSES, EMAIL_TEMPLATES, EmailStatus, EmailTemplateName } from '../email.constants';
 
-/** Which failed e-mails a bulk retry re-queues (all optional, combined with AND; none: every one). */
-export class RetryFailedEmailsDto {
+/** Filters shared by the admin list and the bulk retry (all optional, combined with AND). */
+export class EmailFilterDto {
   @ApiPropertyOptional({ enum: EMAIL_TEMPLATES })
   @IsOptional()
   @IsIn(EMAIL_TEMPLATES)
@@ -26,13 +26,16 @@ export class RetryFailedEmailsDto {
   createdTo?: Date;
 }
 
+/** Which failed e-mails a bulk retry re-queues (no filter: every one). */
+export class RetryFailedEmailsDto extends EmailFilterDto {}
+
 export class RetryFailedEmailsResultDto {
   @ApiProperty({ description: 'Failed e-mails put back in the queue.', example: 12, minimum: 0 })
   requeued!: number;
 }
 
-/** The admin list's filters on top of the keyset page (`cursor`, `limit`). */
-export class ListEmailsQueryDto extends PageQueryDto {
+/** The admin list's filters on top of the keyset page (`cursor`, `limit`) and the shared e-mail filters. */
+export class ListEmailsQueryDto extends IntersectionType(PageQueryDto, EmailFilterDto) {
   @ApiPropertyOptional({ enum: EMAIL_STATUSES })
   @IsOptional()
   @IsIn(EMAIL_STATUSES)
@@ -49,23 +52,6 @@ export class ListEmailsQueryDto extends PageQueryDto {
   @NormaliseEmailAddress()
   @IsEmailAddress()
   recipient?: string;
-
-  @ApiPropertyOptional({ enum: EMAIL_TEMPLATES })
-  @IsOptional()
-  @IsIn(EMAIL_TEMPLATES)
-  template?: EmailTemplateName;
-
-  @ApiPropertyOptional({ description: 'Created at or after (ISO 8601).', example: '2025-01-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  createdFrom?: Date;
-
-  @ApiPropertyOptional({ description: 'Created before (ISO 8601).', example: '2025-02-01T00:00:00Z' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate()
-  createdTo?: Date;
 }
 
 export class EmailSummaryDto {

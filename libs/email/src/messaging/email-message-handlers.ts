@@ -1,10 +1,4 @@
-import {
-  EventData,
-  EventEnvelope,
-  orderCancelled,
-  orderConfirmed,
-  userRegistered,
-} from '@coursehub/contracts';
+import { type EnvelopeOf, orderCancelled, orderConfirmed, userRegistered } from '@coursehub/contracts';
 import { ConsumeEvent } from '@coursehub/messaging';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
@@ -20,23 +14,17 @@ export class EmailMessageHandlers {
   constructor(private readonly emails: EmailsService) {}
 
   @ConsumeEvent(userRegistered)
-  async onUserRegistered(
-    @Payload() envelope: EventEnvelope<EventData<typeof userRegistered>>,
-  ): Promise<void> {
+  async onUserRegistered(@Payload() envelope: EnvelopeOf<typeof userRegistered>): Promise<void> {
     await this.emails.handleUserRegistered(envelope);
   }
 
   @ConsumeEvent(orderConfirmed)
-  async onOrderConfirmed(
-    @Payload() envelope: EventEnvelope<EventData<typeof orderConfirmed>>,
-  ): Promise<void> {
+  async onOrderConfirmed(@Payload() envelope: EnvelopeOf<typeof orderConfirmed>): Promise<void> {
     await this.emails.handleOrderConfirmed(envelope);
   }
 
   @ConsumeEvent(orderCancelled)
-  async onOrderCancelled(
-    @Payload() envelope: EventEnvelope<EventData<typeof orderCancelled>>,
-  ): Promise<void> {
+  async onOrderCancelled(@Payload() envelope: EnvelopeOf<typeof orderCancelled>): Promise<void> {
     await this.emails.handleOrderCancelled(envelope);
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
 import { messagingMetrics } from '../metrics';
-import { KafkaConnection } from '../transport/kafka-options';
+import { KafkaConnection, kafkaSideClient } from '../transport/kafka-options';
 import { consumedEventTopics } from './decorators';
 
 /** How often the lag is measured: alerting resolution, at two cheap admin requests per topic. */
@@ -70,17 +70,11 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
 
   private async connectedAdmin(): Promise<Admin> {
     if (!this.admin) {
-      const kafka = new Kafka({
-        clientId: `${this.connection.clientId}-lag`,
-        brokers: this.connection.brokers,
-        ssl: this.connection.ssl,
-        sasl: this.connection.sasl,
+      const admin = kafkaSideClient(this.connection, 'lag', {
         connectionTimeout: 3_000,
         requestTimeout: 5_000,
         retry: { retries: 1 },
-        logLevel: logLevel.NOTHING,
-      });
-      const admin = kafka.admin();
+      }).admin();
       this.admin = admin;
       this.connected = admin.connect().then(
         () => admin,

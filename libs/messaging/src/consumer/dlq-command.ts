@@ -1,10 +1,8 @@
-import { parseEnv } from '@coursehub/core';
-import { Kafka, logLevel } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { kafkaEnvSchema } from '../messaging.env';
+import { CommandEnv, CommandIo, commandKafka, printListing, processIo } from '../cli/command-io';
 import { listParkedOutboxEvents, ParkedOutboxEvent, retryParkedOutboxEvents } from '../outbox/outbox-admin';
-import { kafkaConnectionFromEnv } from '../transport/kafka-options';
 import { DeadLetter, DeadLetterTable, SqlQuery } from './dead-letters';
 
 export const DLQ_USAGE = `Dead letters and parked outbox events of CourseHub.
@@ -48,10 +46,7 @@ un-parks them: the relay publishes them again at its next pass.
 Options: --json (machine-readable output), --timeout-ms N (Kafka read, default 20000), --help.
 `;
 
-export interface DlqIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type DlqIo = CommandIo;
 
 interface ParsedArguments {
   positional: string[];
@@ -105,7 +100,7 @@ interface NamedDatabase {
   url: string;
 }
 
-function databasesOf(args: ParsedArguments, env: Record<string, string | undefined>): NamedDatabase[] {
+function databasesOf(args: ParsedArguments, env: CommandEnv): NamedDatabase[] {
   const label = (url: string) => new URL(url).pathname.replace(/^\//, '') || url;
   if (args.databases.length > 0) return args.databases.map((url) => ({ name: label(url), url }));
   if (args.platform) {
@@ -136,18 +131,6 @@ async function withDatabase<T>(database: NamedDatabase, work: (query: SqlQuery) 
 }
 
 const DEAD_LETTER_MARKER_HEADER = 'x-dead-letter-replay';
-
-function kafkaOf(env: Record<string, string | undefined>): Kafka {
-  const connection = kafkaConnectionFromEnv(parseEnv(kafkaEnvSchema, env), 'dlq');
-  return new Kafka({
-    clientId: `${connection.clientId}-cli`,
-    brokers: connection.brokers,
-    ssl: connection.ssl,
-    sasl: connection.sasl,
-    connectionTimeout: 3_000,
-    logLevel: logLevel.NOTHING,
-  });
-}
 
 /** Every dead letter on the `.dlq` topics (or `<topic>.dlq`), with the replay markers folded in. */
 export async function readKafkaDeadLetters(
@@ -300,53 +283,37 @@ function printDeadLetters(
   deadLetters: (DeadLetter & { database?: string })[],
   json: boolean,
 ): void {
-  if (json) {
-    io.out(JSON.stringify(deadLetters, null, 2));
-    return;
-  }
-  if (deadLetters.length === 0) {
-    io.out('No dead letters.');
-    return;
-  }
-  for (const deadLetter of deadLetters) {
-    io.out(
-      [
-        deadLetter.id,
-        deadLetter.topic,
-        deadLetter.reason,
-        deadLetter.failedAt,
-        `consumer=${deadLetter.consumer}`,
-        ...(deadLetter.database ? [`database=${deadLetter.database}`] : []),
-        deadLetter.replayedAt ? `replayed=${deadLetter.replayedAt}` : 'not-replayed',
-        `error=${JSON.stringify(deadLetter.error)}`,
-      ].join('  '),
-    );
-  }
-  io.out(`${deadLetters.length} dead letter(s).`);
+  printListing(io, deadLetters, {
+    json,
+    empty: 'No dead letters.',
+    fieldsOf: (deadLetter) => [
+      deadLetter.id,
+      deadLetter.topic,
+      deadLetter.reason,
+      deadLetter.failedAt,
+      `consumer=${deadLetter.consumer}`,
+      ...(deadLetter.database ? [`database=${deadLetter.database}`] : []),
+      deadLetter.replayedAt ? `replayed=${deadLetter.replayedAt}` : 'not-replayed',
+      `error=${JSON.stringify(deadLetter.error)}`,
+    ],
+    countLine: (count) => `${count} dead letter(s).`,
+  });
 }
 
 function printParked(io: DlqIo, events: (ParkedOutboxEvent & { database: string })[], json: boolean): void {
-  if (json) {
-    io.out(JSON.stringify(events, null, 2));
-    return;
-  }
-  if (events.length === 0) {
-    io.out('No parked outbox events.');
-    return;
-  }
-  for (const event of events) {
-    io.out(
-      [
-        event.id,
-        event.topic,
-        `database=${event.database}`,
-        `attempts=${event.attempts}`,
-        `parked=${event.parkedAt}`,
-        `error=${JSON.stringify(event.lastError)}`,
-      ].join('  '),
-    );
-  }
-  io.out(`${events.length} parked outbox event(s).`);
+  printListing(io, events, {
+    json,
+    empty: 'No parked outbox events.',
+    fieldsOf: (event) => [
+      event.id,
+      event.topic,
+      `database=${event.database}`,
+      `attempts=${event.attempts}`,
+      `parked=${event.parkedAt}`,
+      `error=${JSON.stringify(event.lastError)}`,
+    ],
+    countLine: (count) => `${count} parked outbox event(s).`,
+  });
 }
 
 /**
@@ -355,11 +322,8 @@ function printParked(io: DlqIo, events: (ParkedOutboxEvent & { database: string 
  */
 export async function runDlqCommand(
   argv: string[],
-  env: Record<string, string | undefined> = process.env,
-  io: DlqIo = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  },
+  env: CommandEnv = process.env,
+  io: DlqIo = processIo,
 ): Promise<number> {
   let args: ParsedArguments;
   try {
@@ -421,7 +385,7 @@ export async function runDlqCommand(
       return 0;
     }
     if (!env.KAFKA_BROKERS) throw new UsageError('Set KAFKA_BROKERS, DATABASE_URL, --database or --platform');
-    const kafka = kafkaOf(env);
+    const kafka = commandKafka(env, 'dlq');
     const deadLetters = await readKafkaDeadLetters(kafka, { topic: args.topic, timeoutMs: args.timeoutMs });
     if (command === 'list') {
       printDeadLetters(io, deadLetters, args.json);

@@ -1,9 +1,9 @@
 import { ReadinessRegistry } from '@coursehub/core';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { MessageBus } from '../message-bus';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.constants';
-import { KafkaConnection } from '../transport/kafka-options';
+import { KafkaConnection, kafkaSideClient } from '../transport/kafka-options';
 
 /**
  * Kafka is a dependency the services work around (events wait in the outbox, consumers resume
@@ -45,17 +45,11 @@ export class KafkaReadiness implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async connect(): Promise<Admin> {
-    const kafka = new Kafka({
-      clientId: `${this.connection.clientId}-health`,
-      brokers: this.connection.brokers,
-      ssl: this.connection.ssl,
-      sasl: this.connection.sasl,
+    const admin = kafkaSideClient(this.connection, 'health', {
       connectionTimeout: 1_000,
       requestTimeout: 1_500,
       retry: { retries: 0 },
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
+    }).admin();
     await admin.connect();
     return admin;
   }

@@ -1,18 +1,14 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
 /**
  * The W3C `traceparent` of the span that wrote each outbox event: the relay continues that trace
  * when it publishes, so one trace goes from the request through the broker to the consumers.
  * Nullable and without default: adding it rewrites nothing, and old code ignores it (safe rollback).
  */
-export class AddOutboxTraceparent1764900000000 implements MigrationInterface {
-  name = 'AddOutboxTraceparent1764900000000';
+export class AddOutboxTraceparent1764900000000 extends SqlMigration {
+  readonly name = 'AddOutboxTraceparent1764900000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE outbox_messages ADD COLUMN traceparent text');
-  }
+  protected readonly upStatements = ['ALTER TABLE outbox_messages ADD COLUMN traceparent text'];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('ALTER TABLE outbox_messages DROP COLUMN traceparent');
-  }
+  protected readonly downStatements = ['ALTER TABLE outbox_messages DROP COLUMN traceparent'];
 }

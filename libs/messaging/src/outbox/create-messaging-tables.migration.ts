@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
-export class CreateMessagingTables1763700000000 implements MigrationInterface {
-  name = 'CreateMessagingTables1763700000000';
+export class CreateMessagingTables1763700000000 extends SqlMigration {
+  readonly name = 'CreateMessagingTables1763700000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+  protected readonly upStatements = [
+    `
       CREATE TABLE outbox_messages (
         id uuid PRIMARY KEY,
         seq bigserial NOT NULL,
@@ -15,24 +15,17 @@ export class CreateMessagingTables1763700000000 implements MigrationInterface {
         sent_at timestamptz,
         attempts int NOT NULL DEFAULT 0,
         last_error text
-      )`);
-    await queryRunner.query(
-      'CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL',
-    );
-    await queryRunner.query(
-      'CREATE INDEX outbox_messages_sent_at ON outbox_messages (sent_at) WHERE sent_at IS NOT NULL',
-    );
-    await queryRunner.query(`
+      )`,
+    'CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL',
+    'CREATE INDEX outbox_messages_sent_at ON outbox_messages (sent_at) WHERE sent_at IS NOT NULL',
+    `
       CREATE TABLE processed_events (
         consumer text NOT NULL,
         event_id uuid NOT NULL,
         processed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, event_id)
-      )`);
-  }
+      )`,
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE processed_events');
-    await queryRunner.query('DROP TABLE outbox_messages');
-  }
+  protected readonly downStatements = ['DROP TABLE processed_events', 'DROP TABLE outbox_messages'];
 }

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { CreatedAtColumn, TextColumn, TimestampColumn } from '@coursehub/core';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** An event waiting to be published; written in the same transaction as the change it announces. */
 @Entity({ name: 'outbox_messages' })
@@ -11,34 +12,34 @@ export class OutboxMessageEntity {
   @Column({ type: 'bigint', insert: false, update: false })
   seq!: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   topic!: string;
 
   /** Kafka message key: the aggregate id, so one aggregate's events share a partition. */
-  @Column({ name: 'message_key', type: 'text', nullable: true })
+  @TextColumn({ name: 'message_key', nullable: true })
   messageKey!: string | null;
 
   @Column({ type: 'jsonb' })
   envelope!: Record<string, unknown>;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreatedAtColumn()
   createdAt!: Date;
 
-  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('sent_at', { nullable: true })
   sentAt!: Date | null;
 
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 
-  @Column({ name: 'last_error', type: 'text', nullable: true })
+  @TextColumn({ name: 'last_error', nullable: true })
   lastError!: string | null;
 
   /** Set when the event failed to publish OUTBOX_MAX_PUBLISH_ATTEMPTS times: the relay skips it. */
-  @Column({ name: 'parked_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('parked_at', { nullable: true })
   parkedAt!: Date | null;
 
   /** W3C trace context of the span that wrote the event (null when tracing is off). */
-  @Column({ type: 'text', nullable: true })
+  @TextColumn({ nullable: true })
   traceparent!: string | null;
 }
 
@@ -51,6 +52,6 @@ export class ProcessedEventEntity {
   @PrimaryColumn({ name: 'event_id', type: 'uuid' })
   eventId!: string;
 
-  @CreateDateColumn({ name: 'processed_at', type: 'timestamptz' })
+  @CreatedAtColumn('processed_at')
   processedAt!: Date;
 }

@@ -1,7 +1,5 @@
-import { parseEnv } from '@coursehub/core';
-import { Kafka, logLevel } from 'kafkajs';
-import { kafkaEnvSchema } from '../messaging.env';
-import { kafkaConnectionFromEnv } from '../transport/kafka-options';
+import type { Kafka } from 'kafkajs';
+import { CommandEnv, CommandIo, commandKafka, processIo } from '../cli/command-io';
 import { createTopics, readObservedTopics } from './topics-admin';
 import { describePlan, planTopics } from './topics-plan';
 import { renderStrimziTopics } from './strimzi-topics';
@@ -31,10 +29,7 @@ Options:
 Exit codes: 0 done, 1 Kafka failed (e.g. topic creation refused), 2 bad arguments, 3 drift with --fail-on-drift.
 `;
 
-export interface TopicsIo {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+export type TopicsIo = CommandIo;
 
 interface TopicsArguments {
   dryRun: boolean;
@@ -107,27 +102,11 @@ function parseArguments(argv: string[]): TopicsArguments {
   return parsed;
 }
 
-function kafkaFromEnv(env: Record<string, string | undefined>): Kafka {
-  const connection = kafkaConnectionFromEnv(parseEnv(kafkaEnvSchema, env), 'topics');
-  return new Kafka({
-    clientId: `${connection.clientId}-cli`,
-    brokers: connection.brokers,
-    ssl: connection.ssl,
-    sasl: connection.sasl,
-    connectionTimeout: 3_000,
-    retry: { retries: 3 },
-    logLevel: logLevel.NOTHING,
-  });
-}
-
 /** `npm run kafka:topics`: returns the exit code (see KAFKA_TOPICS_USAGE). */
 export async function runKafkaTopicsCommand(
   argv: string[],
-  env: Record<string, string | undefined> = process.env,
-  io: TopicsIo = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-  },
+  env: CommandEnv = process.env,
+  io: TopicsIo = processIo,
 ): Promise<number> {
   let args: TopicsArguments;
   try {
@@ -157,7 +136,7 @@ export async function runKafkaTopicsCommand(
 
   let admin: ReturnType<Kafka['admin']>;
   try {
-    admin = kafkaFromEnv(env).admin();
+    admin = commandKafka(env, 'topics', { retry: { retries: 3 } }).admin();
     await admin.connect();
   } catch (error) {
     io.err(`kafka:topics: cannot reach Kafka: ${(error as Error).message}`);

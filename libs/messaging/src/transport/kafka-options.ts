@@ -1,7 +1,7 @@
 import { KafkaOptions, Transport } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SASLOptions } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import { KafkaEnv } from '../messaging.env';
 
 /** Resolved Kafka settings of this process (also the DI token for them). */
@@ -18,8 +18,23 @@ export abstract class KafkaConnection {
   abstract autoCreateTopics: boolean;
 }
 
+/** The variables kafkaConnectionFromEnv reads (besides NODE_ENV). */
+export const KAFKA_CONNECTION_KEYS = [
+  'KAFKA_BROKERS',
+  'KAFKA_CLIENT_ID',
+  'KAFKA_GROUP_ID',
+  'KAFKA_SSL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_SASL_PASSWORD',
+  'KAFKA_MAX_WAIT_MS',
+  'KAFKA_IDEMPOTENT_PRODUCER',
+  'KAFKA_SESSION_TIMEOUT_MS',
+  'KAFKA_AUTO_CREATE_TOPICS',
+] as const satisfies readonly (keyof KafkaEnv)[];
+
 export function kafkaConnectionFromEnv(
-  env: KafkaEnv & { NODE_ENV?: string },
+  env: Pick<KafkaEnv, (typeof KAFKA_CONNECTION_KEYS)[number]> & { NODE_ENV?: string },
   serviceName: string,
 ): KafkaConnection {
   if (!env.KAFKA_BROKERS || env.KAFKA_BROKERS.length === 0) {
@@ -45,6 +60,26 @@ export function kafkaConnectionFromEnv(
     autoCreateTopics:
       env.KAFKA_AUTO_CREATE_TOPICS ?? (env.NODE_ENV === 'development' || env.NODE_ENV === 'test'),
   };
+}
+
+/**
+ * A plain kafkajs client on this process's connection for work beside the Nest transport (the
+ * readiness probe, the lag monitor, the CLIs): client id `<clientId>-<role>`, the caller's timeouts,
+ * and silent, since each caller reports its own failures.
+ */
+export function kafkaSideClient(
+  connection: Pick<KafkaConnection, 'clientId' | 'brokers' | 'ssl' | 'sasl'>,
+  role: string,
+  timeouts: Pick<KafkaConfig, 'connectionTimeout' | 'requestTimeout' | 'retry'>,
+): Kafka {
+  return new Kafka({
+    clientId: `${connection.clientId}-${role}`,
+    brokers: connection.brokers,
+    ssl: connection.ssl,
+    sasl: connection.sasl,
+    ...timeouts,
+    logLevel: logLevel.NOTHING,
+  });
 }
 
 /** Options shared by the Nest Kafka server (consumer) and client (producer, request/reply). */

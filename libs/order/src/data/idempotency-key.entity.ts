@@ -1,3 +1,4 @@
+import { TextColumn, TimestampColumn, UuidColumn } from '@coursehub/core';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type IdempotencyKeyState = 'in_progress' | 'completed';
@@ -12,14 +13,14 @@ export class IdempotencyKeyEntity {
   key!: string;
 
   /** SHA-256 of the request (method, path, body; see requestHashOf in core): same key + other body is refused. */
-  @Column({ name: 'request_hash', type: 'text' })
+  @TextColumn({ name: 'request_hash' })
   requestHash!: string;
 
   /** Identifies the attempt holding the key, so a taken-over attempt cannot overwrite its successor. */
-  @Column({ name: 'claim_id', type: 'uuid' })
+  @UuidColumn('claim_id')
   claimId!: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   state!: IdempotencyKeyState;
 
   @Column({ name: 'response_status', type: 'integer', nullable: true })
@@ -29,9 +30,9 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_body', type: 'json', nullable: true })
   responseBody!: unknown;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @TimestampColumn('created_at')
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @TimestampColumn('updated_at')
   updatedAt!: Date;
 }

@@ -1,3 +1,4 @@
+import { TextColumn, TimestampColumn, UuidColumn } from '@coursehub/core';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { OrderStatus } from '../order.constants';
 
@@ -10,13 +11,13 @@ export class OrderEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  @UuidColumn('user_id')
   userId!: string;
 
-  @Column({ name: 'course_id', type: 'uuid' })
+  @UuidColumn('course_id')
   courseId!: string;
 
-  @Column({ name: 'course_title', type: 'text' })
+  @TextColumn({ name: 'course_title' })
   courseTitle!: string;
 
   /** Integer minor units (cents); 0 for a free course. */
@@ -26,15 +27,15 @@ export class OrderEntity {
   @Column({ type: 'char', length: 3 })
   currency!: string;
 
-  @Column({ type: 'text' })
+  @TextColumn()
   status!: OrderStatus;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @TimestampColumn('created_at')
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @TimestampColumn('updated_at')
   updatedAt!: Date;
 
-  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  @TimestampColumn('cancelled_at', { nullable: true })
   cancelledAt!: Date | null;
 }

@@ -1,4 +1,4 @@
-import { FeatureTransactions, InjectFeatureTransactions, isUniqueViolation } from '@coursehub/core';
+import { FeatureTransactions, InjectFeatureTransactions, onUniqueViolation } from '@coursehub/core';
 import { Injectable } from '@nestjs/common';
 import { ORDER_FEATURE, OrderStatus } from '../order.constants';
 import { OrderEntity } from './order.entity';
@@ -21,13 +21,14 @@ export class OrdersRepository {
 
   /** Inserts a confirmed order; false when the user already has a confirmed order of that course. */
   async insertConfirmed(order: OrderEntity): Promise<boolean> {
-    try {
-      await this.transactions.tx.insert(OrderEntity, order);
-      return true;
-    } catch (error) {
-      if (isUniqueViolation(error, ONE_CONFIRMED_ORDER_INDEX)) return false;
-      throw error;
-    }
+    return onUniqueViolation(
+      ONE_CONFIRMED_ORDER_INDEX,
+      async () => {
+        await this.transactions.tx.insert(OrderEntity, order);
+        return true;
+      },
+      () => false,
+    );
   }
 
   findById(id: string): Promise<OrderEntity | null> {

@@ -10,6 +10,7 @@ import {
 } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { getTransactionHostToken } from '@nestjs-cls/transactional';
+import { InMemoryFeatureDatabase } from '@coursehub/testing';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,30 +21,8 @@ import { COURSE_CATALOG, CourseCatalog, CourseCatalogUnavailableError } from './
 import { OrdersService } from './orders.service';
 
 /** The order database in memory: orders and outbox events, with transactions that roll back. */
-class InMemoryOrderDatabase {
-  orders = new Map<string, OrderEntity>();
-  events: { type: string; data: Record<string, unknown>; key: string }[] = [];
-  private depth = 0;
-
-  get inTransaction(): boolean {
-    return this.depth > 0;
-  }
-
-  async withTransaction<T>(work: () => Promise<T>): Promise<T> {
-    const snapshot = {
-      orders: new Map([...this.orders].map(([id, o]) => [id, { ...o }])),
-      events: [...this.events],
-    };
-    this.depth++;
-    try {
-      return await work();
-    } catch (error) {
-      Object.assign(this, snapshot);
-      throw error;
-    } finally {
-      this.depth--;
-    }
-  }
+class InMemoryOrderDatabase extends InMemoryFeatureDatabase {
+  readonly orders = this.table<OrderEntity>();
 }
 
 /** Keeps the rules of the real tables: one confirmed order per user and course, newest-first keyset. */
@@ -130,20 +109,13 @@ describe('OrdersService', () => {
     db = new InMemoryOrderDatabase();
     catalog = new FakeCourseCatalog();
     published = catalog.add('Practical PostgreSQL');
-    const outbox = {
-      add: (contract: { type: string }, data: Record<string, unknown>, options: { key: string }) => {
-        if (!db.inTransaction) throw new Error('Outbox.add outside a transaction');
-        db.events.push({ type: contract.type, data, key: options.key });
-        return Promise.resolve();
-      },
-    };
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
         { provide: getTransactionHostToken(ORDER_FEATURE), useValue: db },
         { provide: OrdersRepository, useValue: new InMemoryOrdersRepository(db) },
         { provide: COURSE_CATALOG, useValue: catalog },
-        { provide: Outbox, useValue: outbox },
+        { provide: Outbox, useValue: db.outbox },
       ],
     }).compile();
     service = moduleRef.get(OrdersService);

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { killOnExit } from '../kill-on-exit';
 
 const execFileAsync = promisify(execFile);
 
@@ -101,18 +102,6 @@ interface PendingReply {
   reject: (error: Error) => void;
 }
 
-/** Launchers still running in this process, killed on exit so a crashed test run leaves no orphan. */
-const liveLaunchers = new Set<ChildProcessWithoutNullStreams>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveLaunchers) child.kill('SIGKILL');
-  });
-}
-
 /**
  * A Kafka wire-protocol cluster (librdkafka's mock cluster, run by `tools/kafka-mock`) for tests
  * and local split-mode runs, with fault injection. Commands go to the launcher one line each and
@@ -146,9 +135,7 @@ export class KafkaMockCluster {
     // Its own process group: Ctrl-C in a terminal reaches the apps first, and the launcher stops
     // after them (when its stdin closes or stop() is called), not under their feet.
     const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    liveLaunchers.add(child);
-    child.once('exit', () => liveLaunchers.delete(child));
-    installExitHook();
+    killOnExit(child);
 
     let stderrTail = '';
     const onStderr = (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { killOnExit } from '../kill-on-exit';
 
 const TAIL_CHARS = 6_000;
 const READY_POLL_MS = 200;
@@ -30,18 +31,6 @@ export interface NodeAppOptions {
 export interface WaitReadyOptions {
   url: string;
   timeoutMs: number;
-}
-
-/** Children still running in this process, killed on exit so a crashed run leaves no orphan server. */
-const liveChildren = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveChildren) child.kill('SIGKILL');
-  });
 }
 
 /** The repository root (the directory with nest-cli.json), found from this file in src/ or dist/. */
@@ -100,7 +89,6 @@ export class NodeAppProcess {
     }
     child.once('exit', (code, signal) => {
       this.exitInfo = { code, signal };
-      liveChildren.delete(child);
       if (!this.stopping) for (const listener of this.exitListeners) listener(code, signal);
     });
     // 'close' comes after 'exit' once the output pipes are drained: the tail and log are complete.
@@ -117,8 +105,7 @@ export class NodeAppProcess {
       env: options.output === 'inherit' ? options.env : { NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    liveChildren.add(child);
-    installExitHook();
+    killOnExit(child);
     return new NodeAppProcess(
       options.name,
       child,

@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
-export class CreateAuthTables1763800000000 implements MigrationInterface {
-  name = 'CreateAuthTables1763800000000';
+export class CreateAuthTables1763800000000 extends SqlMigration {
+  readonly name = 'CreateAuthTables1763800000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+  protected readonly upStatements = [
+    `
       CREATE TABLE users (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         email text NOT NULL,
@@ -13,11 +13,11 @@ export class CreateAuthTables1763800000000 implements MigrationInterface {
         roles text[] NOT NULL DEFAULT '{student}',
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX users_email_unique ON users (lower(email))`);
-    await queryRunner.query(`CREATE INDEX users_roles ON users USING gin (roles)`);
-    await queryRunner.query(`CREATE INDEX users_created_at ON users (created_at DESC, id)`);
-    await queryRunner.query(`
+      )`,
+    `CREATE UNIQUE INDEX users_email_unique ON users (lower(email))`,
+    `CREATE INDEX users_roles ON users USING gin (roles)`,
+    `CREATE INDEX users_created_at ON users (created_at DESC, id)`,
+    `
       CREATE TABLE refresh_tokens (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         token_hash text NOT NULL,
@@ -27,13 +27,10 @@ export class CreateAuthTables1763800000000 implements MigrationInterface {
         spent_at timestamptz,
         revoked_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX refresh_tokens_hash ON refresh_tokens (token_hash)`);
-    await queryRunner.query(`CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)`);
-  }
+      )`,
+    `CREATE UNIQUE INDEX refresh_tokens_hash ON refresh_tokens (token_hash)`,
+    `CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)`,
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE refresh_tokens');
-    await queryRunner.query('DROP TABLE users');
-  }
+  protected readonly downStatements = ['DROP TABLE refresh_tokens', 'DROP TABLE users'];
 }

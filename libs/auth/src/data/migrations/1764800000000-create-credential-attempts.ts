@@ -1,11 +1,11 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
 /** Failed credential attempts per client network and per account, shared by every auth replica. */
-export class CreateCredentialAttempts1764800000000 implements MigrationInterface {
-  name = 'CreateCredentialAttempts1764800000000';
+export class CreateCredentialAttempts1764800000000 extends SqlMigration {
+  readonly name = 'CreateCredentialAttempts1764800000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+  protected readonly upStatements = [
+    `
       CREATE TABLE credential_attempts (
         scope text NOT NULL,
         subject text NOT NULL,
@@ -13,11 +13,9 @@ export class CreateCredentialAttempts1764800000000 implements MigrationInterface
         last_attempt_at timestamptz NOT NULL,
         blocked_until timestamptz,
         PRIMARY KEY (scope, subject)
-      )`);
-    await queryRunner.query(`CREATE INDEX credential_attempts_last ON credential_attempts (last_attempt_at)`);
-  }
+      )`,
+    `CREATE INDEX credential_attempts_last ON credential_attempts (last_attempt_at)`,
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE credential_attempts');
-  }
+  protected readonly downStatements = ['DROP TABLE credential_attempts'];
 }

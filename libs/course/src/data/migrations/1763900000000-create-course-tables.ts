@@ -1,16 +1,16 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
-export class CreateCourseTables1763900000000 implements MigrationInterface {
-  name = 'CreateCourseTables1763900000000';
+export class CreateCourseTables1763900000000 extends SqlMigration {
+  readonly name = 'CreateCourseTables1763900000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
+  protected readonly upStatements = [
     // array_to_string is only STABLE, and a generated column needs an IMMUTABLE expression;
     // joining text[] with a space is immutable in fact, so a wrapper declares it.
-    await queryRunner.query(`
+    `
       CREATE FUNCTION course_tags_text(tags text[]) RETURNS text
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
-      AS $$ SELECT array_to_string(tags, ' ') $$`);
-    await queryRunner.query(`
+      AS $$ SELECT array_to_string(tags, ' ') $$`,
+    `
       CREATE TABLE courses (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         title text NOT NULL,
@@ -34,31 +34,31 @@ export class CreateCourseTables1763900000000 implements MigrationInterface {
           setweight(to_tsvector('english', course_tags_text(tags)), 'B') ||
           setweight(to_tsvector('english', summary), 'C')
         ) STORED
-      )`);
-    await queryRunner.query(`CREATE UNIQUE INDEX courses_slug_unique ON courses (slug)`);
-    await queryRunner.query(`CREATE INDEX courses_search ON courses USING gin (search_vector)`);
-    await queryRunner.query(`CREATE INDEX courses_tags ON courses USING gin (tags)`);
+      )`,
+    `CREATE UNIQUE INDEX courses_slug_unique ON courses (slug)`,
+    `CREATE INDEX courses_search ON courses USING gin (search_vector)`,
+    `CREATE INDEX courses_tags ON courses USING gin (tags)`,
     // Keyset pagination orders (the sort key, then id as the tie-breaker).
-    await queryRunner.query(`CREATE INDEX courses_newest ON courses (created_at, id)`);
-    await queryRunner.query(`CREATE INDEX courses_popular ON courses (enrolment_count, id)`);
-    await queryRunner.query(`CREATE INDEX courses_price ON courses (price, id)`);
-    await queryRunner.query(`CREATE INDEX courses_instructor ON courses (instructor_id)`);
-    await queryRunner.query(`CREATE INDEX courses_category ON courses (category, level, language)`);
-    await queryRunner.query(`
+    `CREATE INDEX courses_newest ON courses (created_at, id)`,
+    `CREATE INDEX courses_popular ON courses (enrolment_count, id)`,
+    `CREATE INDEX courses_price ON courses (price, id)`,
+    `CREATE INDEX courses_instructor ON courses (instructor_id)`,
+    `CREATE INDEX courses_category ON courses (category, level, language)`,
+    `
       CREATE TABLE course_enrolments (
         order_id uuid PRIMARY KEY,
         user_id uuid NOT NULL,
         course_id uuid NOT NULL REFERENCES courses (id),
         enrolled_at timestamptz NOT NULL DEFAULT now(),
         cancelled_at timestamptz
-      )`);
-    await queryRunner.query(`CREATE INDEX course_enrolments_user ON course_enrolments (user_id)`);
-    await queryRunner.query(`CREATE INDEX course_enrolments_course ON course_enrolments (course_id)`);
-  }
+      )`,
+    `CREATE INDEX course_enrolments_user ON course_enrolments (user_id)`,
+    `CREATE INDEX course_enrolments_course ON course_enrolments (course_id)`,
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE course_enrolments');
-    await queryRunner.query('DROP TABLE courses');
-    await queryRunner.query('DROP FUNCTION course_tags_text(text[])');
-  }
+  protected readonly downStatements = [
+    'DROP TABLE course_enrolments',
+    'DROP TABLE courses',
+    'DROP FUNCTION course_tags_text(text[])',
+  ];
 }

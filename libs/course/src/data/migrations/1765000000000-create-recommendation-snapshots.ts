@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
 /**
  * Issue 14: the recommendation model is persisted, so that a restarted course service serves the
@@ -6,11 +6,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * number columns, see recommendations/model-snapshot.ts) stored in parts of at most a few MiB:
  * a 100 000-course model is hundreds of MiB, more than one bytea parameter should carry.
  */
-export class CreateRecommendationSnapshots1765000000000 implements MigrationInterface {
-  name = 'CreateRecommendationSnapshots1765000000000';
+export class CreateRecommendationSnapshots1765000000000 extends SqlMigration {
+  readonly name = 'CreateRecommendationSnapshots1765000000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+  protected readonly upStatements = [
+    `
       CREATE TABLE course_recommendation_snapshots (
         id bigserial PRIMARY KEY,
         format integer NOT NULL,
@@ -19,22 +19,20 @@ export class CreateRecommendationSnapshots1765000000000 implements MigrationInte
         courses integer NOT NULL,
         enrolments integer NOT NULL,
         bytes bigint NOT NULL
-      )`);
-    await queryRunner.query(
-      `CREATE INDEX course_recommendation_snapshots_latest ON course_recommendation_snapshots (format, built_at)`,
-    );
-    await queryRunner.query(`
+      )`,
+    `CREATE INDEX course_recommendation_snapshots_latest ON course_recommendation_snapshots (format, built_at)`,
+    `
       CREATE TABLE course_recommendation_snapshot_parts (
         snapshot_id bigint NOT NULL REFERENCES course_recommendation_snapshots (id) ON DELETE CASCADE,
         part text NOT NULL CHECK (part IN ('text', 'integers', 'floats')),
         seq integer NOT NULL,
         data bytea NOT NULL,
         PRIMARY KEY (snapshot_id, part, seq)
-      )`);
-  }
+      )`,
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE course_recommendation_snapshot_parts');
-    await queryRunner.query('DROP TABLE course_recommendation_snapshots');
-  }
+  protected readonly downStatements = [
+    'DROP TABLE course_recommendation_snapshot_parts',
+    'DROP TABLE course_recommendation_snapshots',
+  ];
 }

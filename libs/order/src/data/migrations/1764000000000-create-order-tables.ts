@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { SqlMigration } from '@coursehub/core';
 
-export class CreateOrderTables1764000000000 implements MigrationInterface {
-  name = 'CreateOrderTables1764000000000';
+export class CreateOrderTables1764000000000 extends SqlMigration {
+  readonly name = 'CreateOrderTables1764000000000';
 
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
+  protected readonly upStatements = [
+    `
       CREATE TABLE orders (
         id uuid PRIMARY KEY,
         user_id uuid NOT NULL,
@@ -16,13 +16,11 @@ export class CreateOrderTables1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         cancelled_at timestamptz
-      )`);
+      )`,
     // One live enrolment per user and course; a cancelled order does not block ordering again.
-    await queryRunner.query(
-      `CREATE UNIQUE INDEX orders_one_confirmed_per_user_course ON orders (user_id, course_id) WHERE status = 'confirmed'`,
-    );
-    await queryRunner.query('CREATE INDEX orders_user_newest ON orders (user_id, created_at DESC, id DESC)');
-    await queryRunner.query(`
+    `CREATE UNIQUE INDEX orders_one_confirmed_per_user_course ON orders (user_id, course_id) WHERE status = 'confirmed'`,
+    'CREATE INDEX orders_user_newest ON orders (user_id, created_at DESC, id DESC)',
+    `
       CREATE TABLE idempotency_keys (
         user_id uuid NOT NULL,
         key text NOT NULL,
@@ -34,12 +32,9 @@ export class CreateOrderTables1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (user_id, key)
-      )`);
-    await queryRunner.query('CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)');
-  }
+      )`,
+    'CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)',
+  ];
 
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE idempotency_keys');
-    await queryRunner.query('DROP TABLE orders');
-  }
+  protected readonly downStatements = ['DROP TABLE idempotency_keys', 'DROP TABLE orders'];
 }
