@@ -19,6 +19,7 @@ const dependencyUp = () =>
 @Injectable()
 export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
+  private firstCheck?: NodeJS.Timeout;
   private checking = false;
 
   constructor(private readonly registry: ReadinessRegistry) {}
@@ -29,12 +30,16 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.checkAll(), POLL_MS).unref();
-    setTimeout(() => void this.checkAll(), 1_000).unref();
+    // Kept so that shutdown cancels it too: an app closed within its first second would otherwise
+    // still probe (and open broker clients) after it closed.
+    this.firstCheck = setTimeout(() => void this.checkAll(), 1_000).unref();
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    clearTimeout(this.firstCheck);
     this.timer = undefined;
+    this.firstCheck = undefined;
   }
 
   /** Runs every dependency probe once (with a timeout) and records the outcome. */
