@@ -55,7 +55,7 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
   private timer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private polls = 0;
-  private pumping = false;
+  private pumping: Promise<void> | undefined;
   private pumpRequested = false;
 
   constructor(
@@ -87,6 +87,8 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
     this.stopped.abort();
     clearInterval(this.timer);
     clearTimeout(this.resumeTimer);
+    // A claim in progress ends first (and is given back, see pump), then the sends it started.
+    await this.pumping;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -118,18 +120,34 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
     return this.relay.isDown ? 1 : this.settings.concurrency;
   }
 
-  private async pump(): Promise<void> {
+  private pump(): Promise<void> {
     if (this.pumping) {
       this.pumpRequested = true;
-      return;
+      return this.pumping;
     }
-    this.pumping = true;
+    this.pumping = this.claimAndDeliver().finally(() => {
+      this.pumping = undefined;
+    });
+    return this.pumping;
+  }
+
+  private async claimAndDeliver(): Promise<void> {
     try {
       do {
         this.pumpRequested = false;
         while (!this.stopping && this.inFlight.size < this.slots && !this.pausedForRelay()) {
           const email = await this.records.claimNextDue(this.workerId, this.settings.leaseMs);
           if (!email) break;
+          if (this.stopping) {
+            // Claimed while the app began to stop: give it back now rather than leave it leased
+            // (and unsent) until the lease runs out after the next start.
+            await this.settle(email, {
+              status: 'pending',
+              lastError: email.lastError,
+              nextAttemptAt: new Date(),
+            });
+            break;
+          }
           const delivery: Promise<void> = this.deliver(email).finally(() => {
             this.inFlight.delete(delivery);
             this.kick();
@@ -140,8 +158,6 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
     } catch (error) {
       // MongoDB unreachable: the next poll tries again; readiness reports the outage.
       this.logger.warn({ err: error }, 'Claiming pending e-mails failed');
-    } finally {
-      this.pumping = false;
     }
   }
 
