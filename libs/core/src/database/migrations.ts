@@ -1,10 +1,4 @@
-import { createHash } from 'node:crypto';
 import { DataSource, MigrationExecutor } from 'typeorm';
-
-/** A 64-bit advisory lock key from a name (PostgreSQL takes a bigint). */
-export function advisoryLockKey(name: string): string {
-  return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
-}
 
 /**
  * Runs pending migrations while holding a session-level advisory lock on the database: TypeORM has
@@ -14,16 +8,17 @@ export function advisoryLockKey(name: string): string {
 export async function runMigrationsExclusively(dataSource: DataSource, lockName: string): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
-  const key = advisoryLockKey(`coursehub:migrations:${lockName}`);
+  // Keyed by hashtext(name), as the outbox relay's and the admin seeder's locks are.
+  const key = `coursehub:migrations:${lockName}`;
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    await runner.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
     // On the lock's own connection: an embedded database may have a pool of one.
     const executor = new MigrationExecutor(dataSource, runner);
     executor.transaction = 'each';
     const ran = await executor.executePendingMigrations();
     return ran.map((migration) => migration.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
     await runner.release();
   }
 }
