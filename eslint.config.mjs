@@ -17,6 +17,7 @@ const barrelsOnly = [
       '@coursehub/*/**',
       '!@coursehub/course/recommendations',
       '!@coursehub/core/start-tracing',
+      '!@coursehub/core/preflight',
       '!@coursehub/core/tracing-sdk',
     ],
     message: "Import a library through its barrel ('@coursehub/<lib>'), not its internals.",

@@ -1,11 +1,6 @@
-import { defineEvent, EventEnvelope } from '@coursehub/contracts';
-import { createHttpApp, FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-} from '@coursehub/testing';
+import { defineEvent, EventContract, EventData, EventEnvelope } from '@coursehub/contracts';
+import { createHttpApp, FeatureTransactions, InjectFeatureTransactions, sqlMigration } from '@coursehub/core';
+import { MessagingTestBed } from '@coursehub/testing';
 import {
   connectMessaging,
   ConsumeEvent,
@@ -23,15 +18,10 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Column, DataSource, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { z } from 'zod';
 import { Benchmark, Figure, skipped, waitFor } from './support/figures';
-import {
-  KAFKA_MOCK_CLIENT_ENV,
-  kafkaMockUnavailable,
-  postgresServerUrl,
-  withEnv,
-} from './support/infrastructure';
+import { kafkaMockUnavailable, startTestBed, withEnv } from './support/infrastructure';
 
 /*
  * Events from committed outbox rows to a consumer's idempotent effect, through the real relay,
@@ -48,7 +38,7 @@ const WARM_UP_EVENTS = 20;
 const DATA_SOURCE = 'outbox_bench';
 const OUTBOX_POLL_MS = '50';
 
-const tickRecorded = defineEvent('bench.tick.recorded', 1, z.object({ tickId: z.uuid(), n: z.int() }));
+export const tickRecorded = defineEvent('bench.tick.recorded', 1, z.object({ tickId: z.uuid(), n: z.int() }));
 type TickData = z.infer<typeof tickRecorded.schema>;
 
 @Entity({ name: 'applied_ticks' })
@@ -57,14 +47,10 @@ class AppliedTick {
   @Column('int') n!: number;
 }
 
-class CreateAppliedTicks1764900000000 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE applied_ticks ("eventId" uuid PRIMARY KEY, n int NOT NULL)');
-  }
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE applied_ticks');
-  }
-}
+const CreateAppliedTicks1764900000000 = sqlMigration('CreateAppliedTicks1764900000000', {
+  up: ['CREATE TABLE applied_ticks ("eventId" uuid PRIMARY KEY, n int NOT NULL)'],
+  down: ['DROP TABLE applied_ticks'],
+});
 
 @Controller()
 class TickConsumer {
@@ -96,7 +82,8 @@ function benchModule(transport: TransportKind) {
   return createRootModule({ service: 'outbox-bench', transport, features: [OutboxBenchModule.register()] });
 }
 
-class OutboxBenchApp {
+/** Producer and consumer of `bench.tick.recorded` in one app, on a database of its own (also used by events.bench.ts). */
+export class OutboxBenchApp {
   private written = 0;
 
   private constructor(
@@ -136,6 +123,31 @@ class OutboxBenchApp {
     return this.written;
   }
 
+  /** Commits one event of any contract in a transaction of its own (an `order.confirmed`, say). */
+  async add<Contract extends EventContract>(
+    contract: Contract,
+    data: EventData<Contract>,
+    key: string,
+  ): Promise<string> {
+    return this.transactions.withTransaction(async () => (await this.outbox.add(contract, data, { key })).id);
+  }
+
+  /** Events written and published (marked sent) so far. */
+  async sent(): Promise<number> {
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM outbox_messages WHERE sent_at IS NOT NULL',
+    );
+    return n;
+  }
+
+  get writtenSoFar(): number {
+    return this.written;
+  }
+
+  get database(): DataSource {
+    return this.dataSource;
+  }
+
   async applied(): Promise<number> {
     const [{ n }] = await this.dataSource.query<{ n: number }[]>(
       'SELECT count(*)::int AS n FROM applied_ticks',
@@ -160,26 +172,12 @@ class OutboxBenchApp {
 
 async function measure(transport: TransportKind, log: (line: string) => void): Promise<Figure[]> {
   const label = transport === 'kafka' ? 'Kafka mock' : 'in-process';
-  let database: TemporaryDatabase | undefined;
-  let cluster: KafkaMockCluster | undefined;
+  let bed: MessagingTestBed | undefined;
   let bench: OutboxBenchApp | undefined;
-  const env: Record<string, string | undefined> = {
-    JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
-    OUTBOX_POLL_MS,
-    KAFKA_BROKERS: undefined,
-  };
   let restoreEnv: (() => void) | undefined;
   try {
-    database = await createTemporaryDatabase('bench_outbox', postgresServerUrl());
-    env.DATABASE_URL = database.url;
-    if (transport === 'kafka') {
-      cluster = await KafkaMockCluster.start({ brokers: 1 });
-      Object.assign(env, KAFKA_MOCK_CLIENT_ENV, {
-        KAFKA_BROKERS: cluster.bootstrapServers.join(','),
-        KAFKA_GROUP_ID: `outbox-bench-${Date.now()}`,
-      });
-    }
-    restoreEnv = withEnv(env);
+    bed = await startTestBed('bench_outbox', transport === 'kafka');
+    restoreEnv = withEnv({ ...bed.env, OUTBOX_POLL_MS });
     bench = await OutboxBenchApp.start(transport);
 
     // The first events create the topic and wait for the consumer group to form (Kafka: ~3 s).
@@ -198,7 +196,8 @@ async function measure(transport: TransportKind, log: (line: string) => void): P
       },
     ];
 
-    if (cluster) {
+    if (transport === 'kafka') {
+      const cluster = bed.cluster;
       await cluster.allBrokersDown();
       await bench.write(BACKLOG_EVENTS);
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
@@ -218,8 +217,7 @@ async function measure(transport: TransportKind, log: (line: string) => void): P
   } finally {
     await bench?.app.close();
     restoreEnv?.();
-    await cluster?.stop();
-    await database?.drop();
+    await bed?.stop();
   }
 }
 

@@ -98,13 +98,13 @@ export const pgliteBenchmark: Benchmark = async (log) => {
       name: 'cold start, fresh on-disk, from template',
       value: fromTemplate.startMs / 1000,
       unit: 's',
-      notes: 'template unpacked → first query',
+      notes: 'cached initialised cluster copied → first query',
     },
     {
       name: 'initialisedTemplate()',
       value: templateMs / 1000,
       unit: 's',
-      notes: 'once per process: initdb in memory + dump',
+      notes: 'cached in node_modules/.cache/coursehub after the first (initdb in a child process)',
     },
     {
       name: 'restart, existing on-disk cluster',

@@ -18,16 +18,24 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Benchmark, Figure, formatValue } from './support/figures';
-import type { httpBenchmark } from './http.bench';
-import type { outboxRelayBenchmark } from './outbox-relay.bench';
-import type { pgliteBenchmark } from './pglite.bench';
-import type { readPathBenchmark } from './read-path.bench';
-import type { recommendationsBenchmark } from './recommendations.bench';
+import type * as events from './events.bench';
+import type * as http from './http.bench';
+import type * as outboxRelay from './outbox-relay.bench';
+import type * as pglite from './pglite.bench';
+import type * as platform from './platform.bench';
+import type * as readPath from './read-path.bench';
+import type * as recommendations from './recommendations.bench';
 
 interface Entry {
   name: string;
   load: () => Benchmark;
 }
+
+/** The names of a module's exports that are benchmarks. */
+type BenchmarkExport<Module> = {
+  [Name in keyof Module]: Module[Name] extends Benchmark ? Name : never;
+}[keyof Module] &
+  string;
 
 /*
  * Loaded only in the child that runs it (the HTTP one pulls in the whole platform). A dynamic
@@ -36,32 +44,20 @@ interface Entry {
  */
 const loadModule = createRequire(__filename);
 
+/** The benchmark `exportName` of the module at `path` (of type `Module`), loaded when it runs. */
+function entry<Module>(name: string, path: string, exportName: BenchmarkExport<Module>): Entry {
+  return { name, load: () => (loadModule(path) as Record<string, Benchmark>)[exportName] };
+}
+
 const BENCHMARKS: Entry[] = [
-  {
-    name: 'outbox-relay',
-    load: () =>
-      (loadModule('./outbox-relay.bench') as { outboxRelayBenchmark: typeof outboxRelayBenchmark })
-        .outboxRelayBenchmark,
-  },
-  {
-    name: 'read-path',
-    load: () =>
-      (loadModule('./read-path.bench') as { readPathBenchmark: typeof readPathBenchmark }).readPathBenchmark,
-  },
-  {
-    name: 'http',
-    load: () => (loadModule('./http.bench') as { httpBenchmark: typeof httpBenchmark }).httpBenchmark,
-  },
-  {
-    name: 'recommendations',
-    load: () =>
-      (loadModule('./recommendations.bench') as { recommendationsBenchmark: typeof recommendationsBenchmark })
-        .recommendationsBenchmark,
-  },
-  {
-    name: 'pglite',
-    load: () => (loadModule('./pglite.bench') as { pgliteBenchmark: typeof pgliteBenchmark }).pgliteBenchmark,
-  },
+  entry<typeof outboxRelay>('outbox-relay', './outbox-relay.bench', 'outboxRelayBenchmark'),
+  entry<typeof events>('events', './events.bench', 'eventsBenchmark'),
+  entry<typeof readPath>('read-path', './read-path.bench', 'readPathBenchmark'),
+  entry<typeof http>('http', './http.bench', 'httpBenchmark'),
+  entry<typeof recommendations>('recommendations', './recommendations.bench', 'recommendationsBenchmark'),
+  entry<typeof platform>('platform', './platform.bench', 'platformBenchmark'),
+  entry<typeof platform>('split', './platform.bench', 'splitBenchmark'),
+  entry<typeof pglite>('pglite', './pglite.bench', 'pgliteBenchmark'),
 ];
 
 const CHILD_FLAG = '--child';

@@ -8,6 +8,7 @@
  * beat the popularity baseline by MIN_LIFT (a regression guard, not a benchmark of absolute quality).
  *
  *   npm run eval:recommendations -- [--seed N] [--users N] [--courses N]
+ *     [--fresh-share X] [--fresh-enrolments N] [--fresh-min-similarity X]   (model options, to tune)
  */
 import { performance } from 'node:perf_hooks';
 
@@ -16,7 +17,9 @@ import {
   CourseStatus,
   Enrolment,
   Recommendation,
+  LearnerSignalRow,
   RecommendationModel,
+  RecommendationModelOptions,
   RecommendationStrategy,
 } from '@coursehub/course/recommendations';
 import { SeededRandom } from '@coursehub/embedded';
@@ -144,6 +147,8 @@ interface SyntheticCourse extends CourseFeatures {
 interface SyntheticPlatform {
   readonly courses: SyntheticCourse[];
   readonly enrolments: Enrolment[];
+  /** Each user's hidden taste: preferred topics and track (what their ratings follow). */
+  readonly tastes: Map<string, { topics: number[]; track: number }>;
 }
 
 function capitalise(word: string): string {
@@ -212,11 +217,13 @@ function generatePlatform(seed: number, courseCount: number, userCount: number):
   const topicAppeal = TOPICS.map((topic) => topic.appeal);
   const topicAppealTotal = topicAppeal.reduce((a, b) => a + b, 0);
   const enrolments: Enrolment[] = [];
+  const tastes = new Map<string, { topics: number[]; track: number }>();
   for (let u = 0; u < userCount; u++) {
     const userId = `user-${String(u).padStart(5, '0')}`;
     const preferred = [weighted(random, topicIndexes, topicAppeal, topicAppealTotal)];
     if (random.next() < 0.4) preferred.push(weighted(random, topicIndexes, topicAppeal, topicAppealTotal));
     const track = random.int(TRACKS_PER_TOPIC);
+    tastes.set(userId, { topics: preferred, track });
     // 1 + geometric: most users own a handful of courses, a few own many.
     let wanted = 1;
     while (wanted < 25 && random.next() < 0.78) wanted++;
@@ -231,7 +238,34 @@ function generatePlatform(seed: number, courseCount: number, userCount: number):
     }
     for (const courseId of owned) enrolments.push({ userId, courseId });
   }
-  return { courses, enrolments };
+  return { courses, enrolments, tastes };
+}
+
+/**
+ * Ratings and completions of the training enrolments, drawn from their own random stream (the
+ * platform is the same with or without them): 40 % of enrolments are rated — 4 or 5 within the
+ * learner's topic and track, 3 or 4 elsewhere in their topics, 1 or 2 outside them (the 15 % of
+ * enrolments made at random) — and 30 % of those within their topics are completed.
+ */
+function learnerSignals(
+  seed: number,
+  platform: SyntheticPlatform,
+  train: readonly Enrolment[],
+): LearnerSignalRow[] {
+  const random = new SeededRandom(seed);
+  const byId = new Map(platform.courses.map((course) => [course.id, course]));
+  const signals: LearnerSignalRow[] = [];
+  for (const { userId, courseId } of train) {
+    const taste = platform.tastes.get(userId)!;
+    const course = byId.get(courseId)!;
+    const inTopic = taste.topics.includes(course.topic);
+    const rated = random.next() < 0.4;
+    const base = !inTopic ? 1 : course.track === taste.track ? 4 : 3;
+    const rating = rated ? base + random.int(2) : undefined;
+    const completed = inTopic && random.next() < 0.3;
+    if (rating !== undefined || completed) signals.push({ userId, courseId, rating, completed });
+  }
+  return signals;
 }
 
 // --- evaluation ------------------------------------------------------------------------------------
@@ -340,6 +374,14 @@ function argument(name: string, fallback: number): number {
   return value;
 }
 
+function decimalArgument(name: string): number | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return undefined;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number >= 0`);
+  return value;
+}
+
 function main(): number {
   const seed = argument('seed', 20_261_122);
   const courseCount = argument('courses', 300);
@@ -366,7 +408,12 @@ function main(): number {
     }),
   );
   const buildStart = performance.now();
-  const model = RecommendationModel.build({ courses, enrolments: train });
+  const modelOptions: RecommendationModelOptions = {
+    freshShare: decimalArgument('fresh-share'),
+    freshEnrolments: decimalArgument('fresh-enrolments'),
+    freshMinSimilarity: decimalArgument('fresh-min-similarity'),
+  };
+  const model = RecommendationModel.build({ courses, enrolments: train }, modelOptions);
   const buildMs = performance.now() - buildStart;
   const stats = model.stats();
 
@@ -386,10 +433,17 @@ function main(): number {
     },
   ];
   const results = strategies.map(({ label, recommend }) => ({ label, metrics: evaluate(tests, recommend) }));
+  // The hybrid again, with the learners' ratings and completions of their training courses.
+  const signalled = RecommendationModel.build({ courses, enrolments: train }, modelOptions);
+  signalled.loadSignals(learnerSignals(seed + 3, platform, train));
+  results.splice(1, 0, {
+    label: 'hybrid + ratings, completions',
+    metrics: evaluate(tests, (test) => signalled.recommendForUser(test.userId, test.owned, K)),
+  });
 
   // The same strategies on a model that has never seen an enrolment in the new courses.
   const cold = holdOutNewCourses(new SeededRandom(seed + 2), platform, train);
-  const coldModel = RecommendationModel.build({ courses, enrolments: cold.train });
+  const coldModel = RecommendationModel.build({ courses, enrolments: cold.train }, modelOptions);
   const coldStrategies = strategies.map(({ label }, index) => ({
     label,
     recommend:
@@ -401,6 +455,13 @@ function main(): number {
         : (test: HeldOut) => coldModel.popular(K, { exclude: test.owned }),
   }));
   const coldResults = coldStrategies.map(({ recommend }) => evaluate(cold.tests, recommend));
+  const coldSignalled = RecommendationModel.build({ courses, enrolments: cold.train }, modelOptions);
+  coldSignalled.loadSignals(learnerSignals(seed + 3, platform, cold.train));
+  coldResults.splice(
+    1,
+    0,
+    evaluate(cold.tests, (test) => coldSignalled.recommendForUser(test.userId, test.owned, K)),
+  );
   console.log(
     `Cold start: ${cold.newCourses} published courses held out as new (no enrolment in training); ` +
       `${cold.tests.length} users who took one are asked for it.`,

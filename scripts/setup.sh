@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine and says what it installs:
 # npm packages, Node 24 for the tests, the Debian packages the integration tests use (Kafka mock
-# cluster, docker-compose, Java for the Jenkinsfile lint, a PostgreSQL server when none runs), and
+# cluster, docker-compose, Java for the Jenkinsfile lint, chromium for the browser tests, a
+# PostgreSQL server when none runs), and
 # the Kafka mock cluster launcher. Safe to run again: what is there is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,11 @@ as_root() {
 # A Java runtime: npm-groovy-lint (the Jenkinsfile check) runs CodeNarc on the JVM.
 debian_packages=(librdkafka-dev docker-compose build-essential)
 command -v java >/dev/null 2>&1 || debian_packages+=(default-jre-headless)
+# chromium: the browser tests (test/browser) drive Debian's chromium with playwright-core (an npm
+# devDependency, no browser download); CHROMIUM_PATH names another chromium instead.
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  debian_packages+=(chromium)
+fi
 # The integration tests need a PostgreSQL server on 127.0.0.1:5432 (TEST_POSTGRES_URL for another).
 postgres_wanted=false
 if [ -z "${TEST_POSTGRES_URL:-}" ] && ! (command -v pg_isready >/dev/null 2>&1 && pg_isready -h 127.0.0.1 -p 5432 -q); then

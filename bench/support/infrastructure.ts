@@ -1,9 +1,14 @@
-import { kafkaMockPaths } from '@coursehub/testing';
+import { kafkaMockPaths, MessagingTestBed } from '@coursehub/testing';
 import { existsSync } from 'node:fs';
 
 /** The PostgreSQL server the benchmarks create their temporary databases on. */
 export function postgresServerUrl(): string {
   return process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** A fresh database on that server and, with `kafka`, a one-broker Kafka mock (see MessagingTestBed). */
+export function startTestBed(name: string, kafka: boolean): Promise<MessagingTestBed> {
+  return MessagingTestBed.start({ name, kafka, postgresUrl: postgresServerUrl() });
 }
 
 /** Why the Kafka mock cannot run here, or undefined when its launcher is built. */
@@ -17,13 +22,6 @@ export function kafkaMockUnavailable(): string | undefined {
     return (error as Error).message;
   }
 }
-
-/** Consumer settings the tests use on the Kafka mock (see notes/conventions). */
-export const KAFKA_MOCK_CLIENT_ENV = {
-  KAFKA_MAX_WAIT_MS: '50',
-  KAFKA_IDEMPOTENT_PRODUCER: 'false',
-  KAFKA_SESSION_TIMEOUT_MS: '6000',
-} as const;
 
 /** Sets variables for the next app; returns a function that restores the previous values. */
 export function withEnv(values: Record<string, string | undefined>): () => void {

@@ -11,11 +11,10 @@ import {
   expectValidObjects,
   helmDir,
   type KubeObject,
-  prepareCharts,
   productionValues,
-  removeCharts,
   render,
   renderObjects,
+  useCharts,
 } from './helm-render';
 import { healthRoutes, repoRoot, serviceApps, type ServiceApp } from './support';
 
@@ -49,8 +48,7 @@ const selectorOf = (objects: KubeObject[]): Record<string, string> =>
 const selects = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([key, value]) => labels[key] === value);
 
-beforeAll(prepareCharts);
-afterAll(removeCharts);
+useCharts();
 
 describe('operations objects in the charts', () => {
   it.each(serviceApps)('%s: every object with production values is valid against its schema', (app) => {
@@ -159,6 +157,9 @@ describe('operations objects in the charts', () => {
     const expectedRoutes: Record<string, string> = {
       '/auth': 'auth',
       '/users': 'auth',
+      // The pages the links of verification and password-reset e-mails open.
+      '/verify-email': 'auth',
+      '/reset-password': 'auth',
       '/courses': 'course',
       '/me/courses': 'course',
       '/certificates': 'course',

@@ -67,7 +67,7 @@ export const models: Record<string, Model> = {
 /**
  * With helm, work on a copy of helm/ so `helm dependency build` (which vendors the library chart
  * into charts/) leaves the tree untouched. chart-render resolves file:// dependencies itself.
- * Call from a beforeAll/afterAll pair.
+ * `useCharts()` runs both around a file's tests.
  */
 let chartsRoot = helmDir;
 export function prepareCharts(): void {
@@ -88,6 +88,11 @@ export function prepareCharts(): void {
 }
 export function removeCharts(): void {
   if (chartsRoot !== helmDir) rmSync(chartsRoot, { recursive: true, force: true });
+}
+/** Prepares the charts before the file's tests and removes the copy after them. */
+export function useCharts(): void {
+  beforeAll(prepareCharts);
+  afterAll(removeCharts);
 }
 export function chartDir(app: ServiceApp): string {
   return join(chartsRoot, app);

@@ -21,11 +21,10 @@ import {
   helmDir,
   type KubeObject,
   only,
-  prepareCharts,
   productionValues,
-  removeCharts,
   render,
   renderObjects,
+  useCharts,
 } from './helm-render';
 import {
   deploymentEnvVars,
@@ -36,8 +35,7 @@ import {
   serviceApps,
 } from './support';
 
-beforeAll(prepareCharts);
-afterAll(removeCharts);
+useCharts();
 
 function matches(selector: Record<string, string>, labels: Record<string, string> = {}): boolean {
   return (

@@ -27,42 +27,42 @@ beforeAll(() => build(), 180_000);
 
 describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) => {
   const run = randomBytes(4).toString('hex');
-  const student = {
-    email: `student-${run}@coursehub.test`,
-    password: 'student-password-1',
-    displayName: 'Sam Student',
-  };
-  const instructor = {
-    email: `instructor-${run}@coursehub.test`,
-    password: 'instructor-password-1',
-    displayName: 'Ida Instructor',
-  };
-  const postgresCourse = {
+  const account = (role: string, displayName: string) => ({
+    email: `${role}-${run}@coursehub.test`,
+    password: `${role}-password-1`,
+    displayName,
+  });
+  const student = account('student', 'Sam Student');
+  const instructor = account('instructor', 'Ida Instructor');
+  /** Both courses are development courses in English, priced in euros. */
+  const course = (fields: {
+    title: string;
+    summary: string;
+    description: string;
+    tags: string[];
+    level: string;
+    price: number;
+  }) => ({ ...fields, category: 'development', language: 'en', currency: 'EUR' });
+  const postgresCourse = course({
     title: 'Practical PostgreSQL',
     summary: 'Queries, indexes and transactions for application developers.',
     description: 'Write fast SQL: query plans, indexes, transactions and locking in PostgreSQL.',
     tags: ['postgresql', 'sql', 'databases'],
-    category: 'development',
     level: 'beginner',
-    language: 'en',
     price: 4900,
-    currency: 'EUR',
-  };
-  const streamingCourse = {
+  });
+  const streamingCourse = course({
     title: 'Event Streaming with Kafka',
     summary: 'Topics, consumer groups and the outbox pattern for databases and services.',
     description: 'Build event-driven services: Kafka topics, partitions, consumer groups, the outbox.',
     tags: ['kafka', 'events', 'databases'],
-    category: 'development',
     level: 'intermediate',
-    language: 'en',
     price: 2900,
-    currency: 'EUR',
-  };
+  });
 
   let deployment: Deployment | undefined;
   /** What the journey created, for the checks after it. */
-  const created = { studentId: '', instructorId: '', orderId: '', adminToken: '' };
+  const created = { studentId: '', instructorId: '', orderId: '', adminToken: '', certificateId: '' };
 
   const urls = (): Record<Service, string> => {
     if (!deployment) throw new Error(`the ${mode} deployment did not start`);
@@ -125,6 +125,47 @@ describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) =
     }
     const [postgresId, streamingId] = courseIds;
 
+    // The instructor writes the curriculum: two sections, three lessons (the first a free preview).
+    const lessonIds: string[] = [];
+    for (const [sectionTitle, lessons] of [
+      ['Getting started', ['Why PostgreSQL', 'Your first query']],
+      ['Indexes', ['How a B-tree finds a row']],
+    ] as const) {
+      const section = await call(course, 'POST', `/courses/${postgresId}/sections`, {
+        token: instructorToken,
+        body: { title: sectionTitle },
+      });
+      expect(section).toMatchObject({ status: 201, body: { title: sectionTitle } });
+      for (const title of lessons) {
+        const lesson = await call(
+          course,
+          'POST',
+          `/courses/${postgresId}/sections/${section.body.id}/lessons`,
+          {
+            token: instructorToken,
+            body: {
+              title,
+              kind: 'article',
+              body: `# ${title}\n\nRead *carefully*.`,
+              preview: lessonIds.length === 0,
+            },
+          },
+        );
+        expect(lesson).toMatchObject({ status: 201, body: { title } });
+        lessonIds.push(lesson.body.id as string);
+      }
+    }
+    const curriculum = await call(course, 'GET', `/courses/${postgresId}/curriculum`);
+    expect(curriculum).toMatchObject({ status: 200, body: { lessonCount: 3 } });
+    // Before the order, the paid lessons are closed to the student.
+    const closed = await call(course, 'GET', `/courses/${postgresId}/lessons/${lessonIds[1]}`, {
+      token: studentToken,
+    });
+    expect(closed).toMatchObject({
+      status: 403,
+      body: { message: 'Enrol in this course to open this lesson' },
+    });
+
     const search = await call(course, 'GET', '/courses?q=postgresql%20indexes', { token: studentToken });
     expect(search.status).toBe(200);
     expect(search.body.items.map((item: { id: string }) => item.id)).toEqual([postgresId]);
@@ -168,6 +209,70 @@ describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) =
       (response) => response.body?.enrolmentCount === 1,
     );
     expect(enrolled.body.enrolmentCount).toBe(1);
+
+    // Learning: open a paid lesson, complete every lesson, receive the certificate.
+    const opened = await eventually(
+      () => call(course, 'GET', `/courses/${postgresId}/lessons/${lessonIds[1]}`, { token: studentToken }),
+      (response) => response.status === 200,
+    );
+    expect(opened).toMatchObject({
+      status: 200,
+      body: {
+        id: lessonIds[1],
+        title: 'Your first query',
+        previousLessonId: lessonIds[0],
+        nextLessonId: lessonIds[2],
+      },
+    });
+    for (const [index, lessonId] of lessonIds.entries()) {
+      const completion = await call(course, 'PUT', `/courses/${postgresId}/lessons/${lessonId}/completion`, {
+        token: studentToken,
+      });
+      expect(completion).toMatchObject({ status: 200, body: { completed: index + 1, total: 3 } });
+    }
+    const progress = await call(course, 'GET', `/courses/${postgresId}/progress`, { token: studentToken });
+    expect(progress).toMatchObject({
+      status: 200,
+      body: { completedLessonIds: lessonIds, completed: 3, total: 3, percent: 100, nextLessonId: null },
+    });
+    expect(progress.body.certificateId).toEqual(expect.any(String));
+    created.certificateId = progress.body.certificateId;
+    const myCourses = await call(course, 'GET', '/me/courses', { token: studentToken });
+    expect(myCourses).toMatchObject({
+      status: 200,
+      body: { items: [{ courseId: postgresId, progress: { percent: 100 } }], nextCursor: null },
+    });
+    // Public: no token. The names come from the course service's projection of account events.
+    const certificate = await eventually(
+      () => call(course, 'GET', `/certificates/${created.certificateId}`),
+      (response) =>
+        response.body?.learnerName === student.displayName && response.body?.instructorName !== null,
+    );
+    expect(certificate).toMatchObject({
+      status: 200,
+      body: {
+        id: created.certificateId,
+        courseTitle: postgresCourse.title,
+        learnerName: student.displayName,
+        instructorName: instructor.displayName,
+        completedAt: progress.body.completedAt,
+      },
+    });
+    // The course section of the student's data export lists the enrolment, progress and certificate.
+    const exported = await call(course, 'GET', '/me/export', { token: studentToken });
+    expect(exported).toMatchObject({
+      status: 200,
+      body: {
+        userId: created.studentId,
+        course: {
+          profile: { displayName: student.displayName },
+          enrolments: [{ courseId: postgresId, cancelledAt: null }],
+          progress: [{ courseId: postgresId }],
+          certificates: [{ id: created.certificateId, courseId: postgresId }],
+        },
+      },
+    });
+    expect(exported.body.course.progress[0].completedLessons).toHaveLength(3);
     const recommendedIds = (response: { body: { items?: { course: { id: string } }[] } }) =>
       (response.body.items ?? []).map((item) => item.course.id);
     const recommendations = await eventually(
@@ -192,13 +297,15 @@ describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) =
     expect(cancellation.body.cancelledAt).toEqual(expect.any(String));
   }, 150_000);
 
-  it('sends exactly the welcome, confirmation and cancellation e-mails, all recorded as sent', async () => {
+  it('sends exactly the welcome, verification, enrolment, completion and cancellation e-mails, all recorded as sent', async () => {
     expect(created.orderId).not.toBe('');
     const expectedSubjects: Record<string, string[]> = {
       [ADMIN.email]: ['Welcome to CourseHub'],
-      [instructor.email]: ['Welcome to CourseHub'],
+      [instructor.email]: ['Verify your e-mail address', 'Welcome to CourseHub'],
       [student.email]: [
+        'Course completed: Practical PostgreSQL',
         'Enrolment cancelled: Practical PostgreSQL',
+        'Verify your e-mail address',
         'Welcome to CourseHub',
         'You are enrolled: Practical PostgreSQL',
       ],
@@ -220,9 +327,12 @@ describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) =
 
     const expectedRecords = [
       { to: ADMIN.email, template: 'welcome', status: 'sent' },
+      { to: instructor.email, template: 'verify-email', status: 'sent' },
       { to: instructor.email, template: 'welcome', status: 'sent' },
+      { to: student.email, template: 'course-completed', status: 'sent' },
       { to: student.email, template: 'order-cancelled', status: 'sent' },
       { to: student.email, template: 'order-confirmed', status: 'sent' },
+      { to: student.email, template: 'verify-email', status: 'sent' },
       { to: student.email, template: 'welcome', status: 'sent' },
     ].sort(byRecipientAndTemplate);
     const records = await eventually(
@@ -261,6 +371,11 @@ describe.each<Mode>(['platform', 'split'])('the learning journey (%s)', (mode) =
       ['course', 'POST', '/courses/:id/publish', 200, 2, 'exactly'],
       ['course', 'GET', '/courses', 200, 1, 'exactly'],
       ['course', 'GET', '/courses/recommendations', 200, 1, 'at least'],
+      ['course', 'POST', '/courses/:id/sections', 201, 2, 'exactly'],
+      ['course', 'POST', '/courses/:id/sections/:sectionId/lessons', 201, 3, 'exactly'],
+      ['course', 'PUT', '/courses/:id/lessons/:lessonId/completion', 200, 3, 'exactly'],
+      ['course', 'GET', '/courses/:id/progress', 200, 1, 'exactly'],
+      ['course', 'GET', '/certificates/:certificateId', 200, 1, 'at least'],
       ['order', 'POST', '/orders', 201, 2, 'exactly'],
       ['order', 'GET', '/orders', 200, 1, 'exactly'],
       ['order', 'POST', '/orders/:id/cancel', 200, 1, 'exactly'],

@@ -99,7 +99,7 @@ async function startPlatform(admin: Account): Promise<Deployment> {
     urls: { auth: url, course: url, order: url, email: url },
     receivedEmails: async () => {
       // The platform's read-only view of its embedded SMTP sink.
-      const mailbox = await call(url, 'GET', '/dev/mailbox');
+      const mailbox = await call(url, 'GET', '/dev/mailbox', { headers: { accept: 'application/json' } });
       if (mailbox.status !== 200) throw new Error(`GET /dev/mailbox: ${mailbox.status}`);
       return (mailbox.body as ReceivedEmail[]).map(({ to, subject }) => ({ to, subject }));
     },

@@ -1,24 +1,8 @@
-import {
-  courseGet,
-  CourseSnapshot,
-  orderConfirmed,
-  ReplyOf,
-  RequestOf,
-  userRegistered,
-  createEnvelope,
-} from '@coursehub/contracts';
+import { createEnvelope, orderConfirmed, userRegistered } from '@coursehub/contracts';
 import { startTracing, Tracing } from '@coursehub/core/tracing-sdk';
 import { EmailModule } from '@coursehub/email';
 import { SmtpSink } from '@coursehub/embedded';
-import {
-  AnswerRequest,
-  createRootModule,
-  defineFeature,
-  FeatureModule,
-  MessageBus,
-  startApp,
-  TransportKind,
-} from '@coursehub/messaging';
+import { createRootModule, MessageBus, startApp, TransportKind } from '@coursehub/messaging';
 import { OrderModule } from '@coursehub/order';
 import {
   apiCall,
@@ -30,14 +14,13 @@ import {
   TemporaryMongoDatabase,
   TestTokenIssuer,
 } from '@coursehub/testing';
-import { Controller, Injectable } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { CourseStubModule, InMemoryCourseCatalogue } from '../../libs/order/test/course-stub';
 
 /*
  * One trace from `POST /orders` to the SMTP relay. The order, a course stand-in and the e-mail
@@ -48,34 +31,6 @@ import { DataSource } from 'typeorm';
  * The trace crosses the outbox (its `traceparent` column), the relay's producer span, the Kafka
  * headers or the in-process envelope, and the e-mail consumer's span into the SMTP send.
  */
-
-@Injectable()
-class CourseCatalogue {
-  readonly courses = new Map<string, CourseSnapshot>();
-}
-
-@Controller()
-class CourseStubHandlers {
-  constructor(private readonly catalogue: CourseCatalogue) {}
-
-  @AnswerRequest(courseGet)
-  answer(@Payload() request: RequestOf<typeof courseGet>): ReplyOf<typeof courseGet> {
-    const course = this.catalogue.courses.get(request.courseId);
-    return course ? { found: true, course } : { found: false };
-  }
-}
-
-/** Answers `course.get` from memory: the order feature needs a course, not the course feature. */
-class CourseStubModule {
-  static register(): FeatureModule {
-    return defineFeature(CourseStubModule, {
-      name: 'course-stub',
-      consumesMessages: true,
-      controllers: [CourseStubHandlers],
-      providers: [CourseCatalogue],
-    });
-  }
-}
 
 describe.each<TransportKind>(['in-process', 'kafka'])(
   'tracing of POST /orders (%s transport)',
@@ -158,18 +113,8 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
         ),
       });
       await sink.waitForMessages(1, 30_000);
-      const course: CourseSnapshot = {
-        id: randomUUID(),
-        slug: `tracing-in-practice-${randomUUID().slice(0, 8)}`,
-        title: 'Tracing in Practice',
-        status: 'published',
-        instructorId: randomUUID(),
-        category: 'development',
-        tags: ['observability'],
-        price: 49_00,
-        currency: 'EUR',
-      };
-      app.get(CourseCatalogue).courses.set(course.id, course);
+      // The order feature needs a course, not the course feature: the stub answers `course.get` only.
+      const course = app.get(InMemoryCourseCatalogue).add({ title: 'Tracing in Practice', price: 49_00 });
       // Let the welcome e-mail's delivery settle, so the next one starts from the order's event.
       await new Promise((resolve) => setTimeout(resolve, 300));
       exporter.reset();

@@ -6,29 +6,26 @@ import { ORDER_FEATURE, OrderModule } from '@coursehub/order';
 import {
   apiCall,
   createTemporaryDatabase,
-  eventually,
   KafkaMockCluster,
   TemporaryDatabase,
   TestTokenIssuer,
   type Persona,
   type ApiCallOptions,
-  type ApiCallResult,
 } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { OrderedCourse } from '../../libs/order/test/order-expectations';
 
-export { eventually };
+export type { OrderedCourse };
 
 /** Broker 1 serves `course.get` and the group coordinators; broker 3 leads the order event topics. */
 export const STEADY_BROKER = 1;
 export const ORDER_EVENTS_BROKER = 3;
 const REQUEST_TOPICS = [courseGet.topic, `${courseGet.topic}.reply`];
 const ORDER_EVENT_TOPICS = [orderConfirmed.topic, orderCancelled.topic];
-
-export type { Persona };
 
 /**
  * The course and order services, each its own root with its own database, talking over Kafka
@@ -146,7 +143,7 @@ export class OrderOverKafkaEnvironment {
   async createCourse(
     instructor: Persona,
     input: { title: string; price: number; draft?: boolean },
-  ): Promise<{ id: string }> {
+  ): Promise<OrderedCourse> {
     const created = await apiCall(this.course!.url, 'POST', '/courses', {
       token: instructor.token,
       body: {
@@ -167,11 +164,16 @@ export class OrderOverKafkaEnvironment {
       });
       if (published.status !== 200) throw new Error(`publishing failed: ${JSON.stringify(published.body)}`);
     }
-    return { id: created.body.id as string };
+    return { id: created.body.id as string, title: input.title, price: input.price };
   }
 
-  orders(method: string, path: string, options: ApiCallOptions = {}): Promise<ApiCallResult> {
+  orders(method: string, path: string, options: ApiCallOptions = {}) {
     return apiCall(this.order.url, method, path, options);
+  }
+
+  /** `POST /orders` of `courseId` as `student` (with `headers`: an idempotency key, say). */
+  placeOrder(student: Persona, courseId: string, headers: Record<string, string> = {}) {
+    return this.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
   }
 
   orderRows(where = 'true', params: unknown[] = []): Promise<{ id: string; status: string }[]> {

@@ -1,4 +1,5 @@
-import { eventually, ORDER_EVENTS_BROKER, OrderOverKafkaEnvironment, Persona } from './order-over-kafka-env';
+import { eventually, type Persona } from '@coursehub/testing';
+import { ORDER_EVENTS_BROKER, OrderOverKafkaEnvironment, type OrderedCourse } from './order-over-kafka-env';
 import {
   cancelTwiceExpectingOneEvent,
   confirmedOrderBody,
@@ -10,55 +11,44 @@ import {
 /** What only the real course service over Kafka shows; the rest is in libs/order/test. */
 describe('orders (order and course services over Kafka, real PostgreSQL)', () => {
   const env = new OrderOverKafkaEnvironment();
-  let paidCourse: { id: string };
-  let freeCourse: { id: string };
-  let draftCourse: { id: string };
+  let instructor: Persona;
+  let paidCourse: OrderedCourse;
 
   beforeAll(async () => {
     await env.start();
-    const instructor = await env.persona(['instructor']);
+    instructor = await env.persona(['instructor']);
     paidCourse = await env.createCourse(instructor, { title: 'Practical PostgreSQL', price: 4900 });
-    freeCourse = await env.createCourse(instructor, { title: 'Free Kafka Primer', price: 0 });
-    draftCourse = await env.createCourse(instructor, {
-      title: 'Unfinished Course',
-      price: 1000,
-      draft: true,
-    });
   }, 120_000);
 
   afterAll(() => env.stop(), 60_000);
 
-  const order = (student: Persona, courseId: string, headers: Record<string, string> = {}) =>
-    env.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
-
   it('asks the course service over Kafka, confirms with its snapshot and publishes order.confirmed', async () => {
+    const freeCourse = await env.createCourse(instructor, { title: 'Free Kafka Primer', price: 0 });
+    const draftCourse = await env.createCourse(instructor, { title: 'Unfinished', price: 1000, draft: true });
     const student = await env.persona(['student']);
-    const placed = await order(student, paidCourse.id);
+    const placed = await env.placeOrder(student, paidCourse.id);
     expect(placed.status).toBe(201);
-    expect(placed.body).toEqual(
-      confirmedOrderBody(student, { ...paidCourse, title: 'Practical PostgreSQL', price: 4900 }),
-    );
-    expect((await order(student, freeCourse.id)).body).toMatchObject({ price: 0, status: 'confirmed' });
-    expect((await order(student, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
-    expect((await order(student, draftCourse.id)).status).toBe(422);
-
-    await expectOneOrderConfirmedEvent(env, placed.body.id, student, {
-      ...paidCourse,
-      title: 'Practical PostgreSQL',
-      price: 4900,
+    expect(placed.body).toEqual(confirmedOrderBody(student, paidCourse));
+    expect((await env.placeOrder(student, freeCourse.id)).body).toMatchObject({
+      price: 0,
+      status: 'confirmed',
     });
+    expect((await env.placeOrder(student, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await env.placeOrder(student, draftCourse.id)).status).toBe(422);
+
+    await expectOneOrderConfirmedEvent(env, placed.body.id, student, paidCourse);
   });
 
   it('publishes order.confirmed then order.cancelled once each on Kafka', async () => {
     const student = await env.persona(['student']);
-    const placed = await order(student, paidCourse.id);
-    await cancelTwiceExpectingOneEvent(env, student, placed.body.id, 'Practical PostgreSQL');
+    const placed = await env.placeOrder(student, paidCourse.id);
+    await cancelTwiceExpectingOneEvent(env, student, placed.body.id, paidCourse.title);
   });
 
   it('turns 20 concurrent identical keyed requests into one order and one event on Kafka (in-flight duplicates: 409 + Retry-After, then replays)', async () => {
     const student = await env.persona(['student']);
     await expectTwentyKeyedRequestsMakeOneOrder(env, student, (headers) =>
-      order(student, paidCourse.id, headers),
+      env.placeOrder(student, paidCourse.id, headers),
     );
   });
 
@@ -67,7 +57,7 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     await env.cluster.brokerDown(ORDER_EVENTS_BROKER);
     let placed;
     try {
-      placed = await order(student, paidCourse.id);
+      placed = await env.placeOrder(student, paidCourse.id);
       expect(placed.status).toBe(201);
       expect(placed.body.status).toBe('confirmed');
       await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -90,13 +80,14 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
 
   it('while the course service is down: a course never seen answers 503 with Retry-After and stores nothing (a retry succeeds), a course seen before is ordered on its remembered snapshot', async () => {
     const student = await env.persona(['student']);
-    const instructor = await env.persona(['instructor']);
     const unseenCourse = await env.createCourse(instructor, { title: 'Never Looked Up', price: 1200 });
     // Seen before the outage: an order by someone else looks it up.
-    expect((await order(await env.persona(['student']), paidCourse.id)).status).toBe(201);
+    expect((await env.placeOrder(await env.persona(['student']), paidCourse.id)).status).toBe(201);
     await env.stopCourseService();
     const started = Date.now();
-    const unavailable = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
+    const unavailable = await env.placeOrder(student, unseenCourse.id, {
+      'idempotency-key': 'during-outage',
+    });
     expectCourseServiceUnavailable(unavailable);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await env.orderRows('user_id = $1', [student.id])).toEqual([]);
@@ -105,17 +96,17 @@ describe('orders (order and course services over Kafka, real PostgreSQL)', () =>
     ).toEqual([]);
 
     // Its remembered snapshot carries the order through the outage.
-    const remembered = await order(student, paidCourse.id);
+    const remembered = await env.placeOrder(student, paidCourse.id);
     expect(remembered.status).toBe(201);
     expect(remembered.body).toMatchObject({
       courseId: paidCourse.id,
-      price: 4900,
-      courseTitle: 'Practical PostgreSQL',
+      price: paidCourse.price,
+      courseTitle: paidCourse.title,
     });
 
     await env.startCourseService();
     const retried = await eventually(
-      () => order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' }),
+      () => env.placeOrder(student, unseenCourse.id, { 'idempotency-key': 'during-outage' }),
       (response) => response.status !== 503,
       60_000,
     );

@@ -1,4 +1,5 @@
 import {
+  buildDemoLearningPlan,
   buildDemoPlan,
   DEMO_PASSWORD,
   DEMO_SEED_CREDENTIAL_REQUESTS,
@@ -23,6 +24,12 @@ interface Course {
   price: number;
   currency: string;
   enrolmentCount: number;
+  rating: { average: number | null; count: number };
+}
+
+interface Curriculum {
+  sections: { id: string; lessons: { id: string; preview: boolean }[] }[];
+  lessonCount: number;
 }
 
 interface Page<T> {
@@ -66,7 +73,18 @@ async function register(baseUrl: string, account: { email: string; displayName: 
 
 describe('seedDemoData against the platform (every feature in one process)', () => {
   const plan = buildDemoPlan();
+  const learning = buildDemoLearningPlan(plan.students);
   const plannedOrders = plan.students.reduce((sum, student) => sum + student.courseSlugs.length, 0);
+  const plannedLessons = Object.values(learning.curricula)
+    .flat()
+    .reduce((sum, section) => sum + section.lessons.length, 0);
+  const plannedCompletions = learning.studies.reduce((sum, study) => sum + study.lessonsCompleted, 0);
+  const plannedReviews = learning.studies.filter((study) => study.review).length;
+  const lessonCountOf = (slug: string) =>
+    learning.curricula[slug].reduce((sum, section) => sum + section.lessons.length, 0);
+  const plannedFinished = learning.studies.filter(
+    (study) => study.lessonsCompleted === lessonCountOf(study.slug),
+  );
   let platform: TestPlatform;
   let url: string;
 
@@ -94,7 +112,12 @@ describe('seedDemoData against the platform (every feature in one process)', () 
       students: plan.students.length,
       courses: plan.courses.length,
       orders: plannedOrders,
+      lessons: plannedLessons,
+      completions: plannedCompletions,
+      coursesCompleted: plannedFinished.length,
+      reviews: plannedReviews,
     });
+    expect(summary.coursesCompleted).toBeGreaterThan(0);
     expect(summary.instructors).toBeGreaterThanOrEqual(3);
     expect(summary.courses).toBeGreaterThanOrEqual(36);
     expect(summary.orders).toBeGreaterThanOrEqual(summary.students * 3);
@@ -135,8 +158,51 @@ describe('seedDemoData against the platform (every feature in one process)', () 
     for (const item of recommendations.items) expect(owned.has(item.course.id)).toBe(false);
     expect(recommendations.items.some((item) => item.source === 'collaborative')).toBe(true);
 
+    // Every course has a curriculum of 2–4 sections of 3–6 lessons, with previews open to anyone.
+    for (const course of counted) {
+      const curriculum = await get<Curriculum>(url, `/courses/${course.id}/curriculum`);
+      expect(curriculum.sections.length).toBeGreaterThanOrEqual(2);
+      expect(curriculum.sections.length).toBeLessThanOrEqual(4);
+      for (const section of curriculum.sections) {
+        expect(section.lessons.length).toBeGreaterThanOrEqual(3);
+        expect(section.lessons.length).toBeLessThanOrEqual(6);
+      }
+      expect(curriculum.lessonCount).toBe(lessonCountOf(course.slug));
+      const preview = curriculum.sections[0].lessons[0];
+      expect(preview.preview).toBe(true);
+      expect((await fetch(`${url}/courses/${course.id}/lessons/${preview.id}`)).status).toBe(200);
+    }
+
+    // Ratings of the reviewed courses, and the student's progress.
+    const ratedCourses = counted.filter((course) => course.rating.count > 0);
+    expect(ratedCourses.reduce((sum, course) => sum + course.rating.count, 0)).toBe(plannedReviews);
+    const byRating = await get<Page<Course>>(url, '/courses?sort=rating&limit=100');
+    expect(byRating.items[0].rating.count).toBeGreaterThan(0);
+    const reviewed = learning.studies.find((study) => study.review)!;
+    const reviewedCourse = counted.find((course) => course.slug === reviewed.slug)!;
+    const reviews = await get<Page<{ authorName: string; rating: number }>>(
+      url,
+      `/courses/${reviewedCourse.id}/reviews?limit=100`,
+    );
+    const reviewer = plan.students.find((candidate) => candidate.email === reviewed.email)!;
+    expect(reviews.items).toContainEqual(
+      expect.objectContaining({ authorName: reviewer.displayName, rating: reviewed.review!.rating }),
+    );
+    const studies = learning.studies.filter((study) => study.email === student.email);
+    for (const study of studies) {
+      const courseId = counted.find((course) => course.slug === study.slug)!.id;
+      const progress = await get<{ completed: number; total: number }>(
+        url,
+        `/courses/${courseId}/progress`,
+        token,
+      );
+      expect(progress).toMatchObject({ completed: study.lessonsCompleted, total: lessonCountOf(study.slug) });
+    }
+
     const again = await seedDemoData({ baseUrl: url, admin: ADMIN });
-    expect(again).toEqual({ skipped: true, instructors: 0, students: 0, courses: 0, orders: 0 });
+    const { skipped, ...created } = again;
+    expect(skipped).toBe(true);
+    expect(new Set(Object.values(created))).toEqual(new Set([0])); // nothing created a second time
     expect((await get<Page<Course>>(url, '/courses?limit=1')).total).toBe(summary.courses);
-  });
+  }, 300_000); // Seeding goes through the API: about 2,000 requests for curricula, progress and reviews.
 });

@@ -13,6 +13,13 @@ export interface TestPlatform {
   app: NestFastifyApplication;
   /** Signs with the platform's own key (JWT_PRIVATE_KEY): tokens of any user, role or age. */
   tokens: TestTokenIssuer;
+  /** The SMTP sink the platform sends through (also shown at /dev/mailbox). */
+  smtp: SmtpSink;
+  /** Each feature's temporary PostgreSQL database (PLATFORM_DATABASE_FEATURES), for tests that look inside. */
+  databaseUrls: Record<string, string>;
+  /** The embedded MongoDB server, and the e-mail feature's database on it. */
+  mongoServerUrl: string;
+  mongoUrl: string;
   stop(): Promise<void>;
 }
 
@@ -42,13 +49,16 @@ export async function startTestPlatform(
 
   try {
     const connections: Record<string, { url: string; poolSize: number; timeoutMs: number }> = {};
+    const databaseUrls: Record<string, string> = {};
     for (const feature of PLATFORM_DATABASE_FEATURES) {
       const database = await createTemporaryDatabase(`${name}_${feature}`);
       databases.push(database);
       connections[feature] = { url: database.url, poolSize: 5, timeoutMs: 5_000 };
+      databaseUrls[feature] = database.url;
     }
     mongo = await MongoWireServer.start();
     smtp = await SmtpSink.start();
+    const mongoUrl = `${mongo.url}coursehub_email`;
     const env = {
       ...process.env,
       DATA_DIR: dataDir,
@@ -63,16 +73,28 @@ export async function startTestPlatform(
     const root = platformModule({
       transport: 'in-process',
       databases: connections,
-      mongoUrl: `${mongo.url}coursehub_email`,
+      mongoUrl,
       smtpUrl: smtp.url,
+      // The sink's e-mails at /dev/mailbox, as `npm start` shows them.
+      mailbox: smtp,
       env,
     });
     const started = await startApp(root, {
       title: `${name} platform`,
-      listenOn: { port: 0, host: '127.0.0.1' },
+      // PORT in extraEnv: a port chosen beforehand (e.g. to match PUBLIC_URL); any free one otherwise.
+      listenOn: { port: Number(extraEnv.PORT ?? 0), host: '127.0.0.1' },
     });
     app = started.app;
-    return { url: started.url, app, tokens, stop };
+    return {
+      url: started.url,
+      app,
+      tokens,
+      smtp,
+      databaseUrls,
+      mongoServerUrl: mongo.url,
+      mongoUrl,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -31,6 +31,33 @@ export function envMs(name: string, fallback: number): number {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long a fault lasted, and how long the system took to catch up after its repair. */
+export interface OutageTiming {
+  outageMs: number;
+  recoveredAfterMs: number;
+}
+
+/**
+ * Keeps a fault (already in place) for `during` and at least `minimumMs`, then repairs it, even
+ * when `during` fails. `recovered()`, called once the system has caught up, gives the timing.
+ */
+export async function duringOutage<T>(
+  minimumMs: number,
+  repair: () => Promise<void>,
+  during: () => Promise<T>,
+): Promise<{ result: T; recovered: () => OutageTiming }> {
+  const downAt = Date.now();
+  let result: T;
+  try {
+    result = await during();
+    await sleep(downAt + minimumMs - Date.now());
+  } finally {
+    await repair();
+  }
+  const backAt = Date.now();
+  return { result, recovered: () => ({ outageMs: backAt - downAt, recoveredAfterMs: Date.now() - backAt }) };
+}
+
 /** One line per scenario with what was counted, e.g. `[course db outage] orders=200 …`. */
 export function report(scenario: string, counts: Record<string, number | string>): void {
   const fields = Object.entries(counts).map(([name, value]) => `${name}=${value}`);

@@ -142,6 +142,24 @@ static int parse_error(const char *s, rd_kafka_resp_err_t *out) {
         return -1;
 }
 
+/* Parses the `<api> <count> <error>` words of push-error and broker-push-error; replies ERR
+ * and returns non-zero on a bad one. */
+static int parse_pushed_errors(char **words, int16_t *api, long *count, rd_kafka_resp_err_t *err) {
+        if (parse_api_key(words[0], api)) {
+                ERR("unknown ApiKey %s (use a number or a name such as Produce)", words[0]);
+                return -1;
+        }
+        if (parse_long(words[1], 1, MAX_PUSHED_ERRORS, count)) {
+                ERR("count must be 1..%d", MAX_PUSHED_ERRORS);
+                return -1;
+        }
+        if (parse_error(words[2], err)) {
+                ERR("unknown error code %s", words[2]);
+                return -1;
+        }
+        return 0;
+}
+
 static void reply_result(rd_kafka_resp_err_t err, const char *fmt, ...) {
         char detail[512] = "";
         va_list ap;
@@ -258,18 +276,8 @@ static int handle_command(char *line) {
                 rd_kafka_resp_err_t *errors;
                 long i;
                 NEED_ARGS(3, 3, "push-error <api> <count> <error>");
-                if (parse_api_key(argv[1], &api)) {
-                        ERR("unknown ApiKey %s (use a number or a name such as Produce)", argv[1]);
+                if (parse_pushed_errors(&argv[1], &api, &n, &err))
                         return 0;
-                }
-                if (parse_long(argv[2], 1, MAX_PUSHED_ERRORS, &n)) {
-                        ERR("count must be 1..%d", MAX_PUSHED_ERRORS);
-                        return 0;
-                }
-                if (parse_error(argv[3], &err)) {
-                        ERR("unknown error code %s", argv[3]);
-                        return 0;
-                }
                 errors = malloc(sizeof(*errors) * (size_t)n);
                 if (!errors) {
                         ERR("out of memory");
@@ -289,18 +297,8 @@ static int handle_command(char *line) {
                         return 0;
                 }
                 broker = (int32_t)n;
-                if (parse_api_key(argv[2], &api)) {
-                        ERR("unknown ApiKey %s (use a number or a name such as Produce)", argv[2]);
+                if (parse_pushed_errors(&argv[2], &api, &n, &err))
                         return 0;
-                }
-                if (parse_long(argv[3], 1, MAX_PUSHED_ERRORS, &n)) {
-                        ERR("count must be 1..%d", MAX_PUSHED_ERRORS);
-                        return 0;
-                }
-                if (parse_error(argv[4], &err)) {
-                        ERR("unknown error code %s", argv[4]);
-                        return 0;
-                }
                 if (argc > 5 && parse_long(argv[5], 0, 3600 * 1000, &rtt)) {
                         ERR("rtt must be 0..3600000 ms");
                         return 0;

@@ -1,16 +1,8 @@
-// First: starts tracing (when configured) before the modules it instruments are loaded.
-import '@coursehub/core/start-tracing';
-import 'reflect-metadata';
-import { AuthModule } from '@coursehub/auth';
-import { sizeThreadpoolForHashing } from '@coursehub/core';
-import { createRootModule, runMain, startApp } from '@coursehub/messaging';
+// The auth service's entry: a busy port is reported within milliseconds, before Nest and the
+// feature load (seconds); then auth-service.ts starts the service.
+import { startAfterPreflight } from '@coursehub/core/preflight';
 
-// Before anything starts libuv's threadpool: argon2 hashes there, beside fs and DNS work.
-sizeThreadpoolForHashing();
-
-/** The auth microservice: one feature on its own infrastructure, Kafka between services. */
-runMain(() =>
-  startApp(createRootModule({ service: 'auth', transport: 'kafka', features: [AuthModule.register()] }), {
-    title: 'CourseHub auth service',
-  }),
-);
+startAfterPreflight(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the port is free
+  require('./auth-service');
+});

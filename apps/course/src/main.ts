@@ -1,12 +1,8 @@
-// First: starts tracing (when configured) before the modules it instruments are loaded.
-import '@coursehub/core/start-tracing';
-import 'reflect-metadata';
-import { CourseModule } from '@coursehub/course';
-import { createRootModule, runMain, startApp } from '@coursehub/messaging';
+// The course service's entry: a busy port is reported within milliseconds, before Nest and the
+// feature load (seconds); then course-service.ts starts the service.
+import { startAfterPreflight } from '@coursehub/core/preflight';
 
-/** The course microservice: one feature on its own infrastructure, Kafka between services. */
-runMain(() =>
-  startApp(createRootModule({ service: 'course', transport: 'kafka', features: [CourseModule.register()] }), {
-    title: 'CourseHub course service',
-  }),
-);
+startAfterPreflight(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the port is free
+  require('./course-service');
+});

@@ -1,12 +1,8 @@
-// First: starts tracing (when configured) before the modules it instruments are loaded.
-import '@coursehub/core/start-tracing';
-import 'reflect-metadata';
-import { EmailModule } from '@coursehub/email';
-import { createRootModule, runMain, startApp } from '@coursehub/messaging';
+// The email service's entry: a busy port is reported within milliseconds, before Nest and the
+// feature load (seconds); then email-service.ts starts the service.
+import { startAfterPreflight } from '@coursehub/core/preflight';
 
-/** The email microservice: one feature on its own infrastructure, Kafka between services. */
-runMain(() =>
-  startApp(createRootModule({ service: 'email', transport: 'kafka', features: [EmailModule.register()] }), {
-    title: 'CourseHub e-mail service',
-  }),
-);
+startAfterPreflight(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the port is free
+  require('./email-service');
+});

@@ -1,12 +1,8 @@
-// First: starts tracing (when configured) before the modules it instruments are loaded.
-import '@coursehub/core/start-tracing';
-import 'reflect-metadata';
-import { OrderModule } from '@coursehub/order';
-import { createRootModule, runMain, startApp } from '@coursehub/messaging';
+// The order service's entry: a busy port is reported within milliseconds, before Nest and the
+// feature load (seconds); then order-service.ts starts the service.
+import { startAfterPreflight } from '@coursehub/core/preflight';
 
-/** The order microservice: one feature on its own infrastructure, Kafka between services. */
-runMain(() =>
-  startApp(createRootModule({ service: 'order', transport: 'kafka', features: [OrderModule.register()] }), {
-    title: 'CourseHub order service',
-  }),
-);
+startAfterPreflight(() => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only once the port is free
+  require('./order-service');
+});

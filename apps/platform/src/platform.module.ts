@@ -1,5 +1,5 @@
 import { AuthModule } from '@coursehub/auth';
-import { DatabaseConnectionSettings } from '@coursehub/core';
+import { DatabaseConnectionSettings, LandingDetails } from '@coursehub/core';
 import { CourseModule } from '@coursehub/course';
 import { DevMailboxModule, SmtpSink } from '@coursehub/embedded';
 import { EmailModule } from '@coursehub/email';
@@ -21,6 +21,8 @@ export interface PlatformModuleOptions {
   mailbox?: SmtpSink;
   /** The environment to validate (process.env by default). */
   env?: Record<string, string | undefined>;
+  /** What the page at `/` shows about this platform (admin, data directory, infrastructure). */
+  landing?: LandingDetails;
 }
 
 /**
@@ -33,6 +35,10 @@ export function platformModule(options: PlatformModuleOptions): Type {
     transport: options.transport,
     databases: options.databases,
     env: options.env,
+    landing: {
+      ...options.landing,
+      mailbox: options.mailbox !== undefined && (options.env ?? process.env).NODE_ENV !== 'production',
+    },
     features: [
       AuthModule.register(),
       CourseModule.register(),

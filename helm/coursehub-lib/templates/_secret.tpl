@@ -4,6 +4,9 @@ existingSecret set, the chart creates nothing and reads the same keys from that 
 */}}
 {{- define "coursehub.secret" -}}
 {{- if and (not .Values.existingSecret) .Values.secretEnv }}
+{{- /* A generated key keeps its earlier value: a new one on every upgrade would void what it signed. */}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "coursehub.fullname" .) }}
+{{- $generated := .Values.generatedSecretEnv | default list }}
 apiVersion: v1
 kind: Secret
 metadata:
@@ -13,7 +16,15 @@ metadata:
 type: Opaque
 stringData:
   {{- range $key, $value := .Values.secretEnv }}
+  {{- if and (not $value) (has $key $generated) }}
+  {{- if and $existing $existing.data (hasKey $existing.data $key) }}
+  {{ $key }}: {{ index $existing.data $key | b64dec | quote }}
+  {{- else }}
+  {{ $key }}: {{ randAlphaNum 48 | quote }}
+  {{- end }}
+  {{- else }}
   {{ $key }}: {{ required (printf "secretEnv.%s is required (or set existingSecret)" $key) $value | quote }}
+  {{- end }}
   {{- end }}
 {{- end }}
 {{- if and .Values.jwt.sign (not .Values.jwt.existingSecret) }}

@@ -1,7 +1,7 @@
 import { envDurationMs } from '@coursehub/core';
 import { z } from 'zod';
 
-/** Variables of the auth feature (token issuing, first admin, throttling); JWT_ISSUER/AUDIENCE come from core. */
+/** Variables of the auth feature (token issuing, first admin, throttling, account e-mail links); JWT_ISSUER/AUDIENCE come from core. */
 export const authEnvSchema = z.object({
   /** RS256 private key as PEM (`\n` escapes allowed): the current signing key. Required in production unless JWT_PRIVATE_KEY_FILE is set. */
   JWT_PRIVATE_KEY: z.string().min(1).optional(),
@@ -34,6 +34,10 @@ export const authEnvSchema = z.object({
   AUTH_THROTTLE_MAX_CLIENT_DELAY_MS: envDurationMs.default(15 * 60_000),
   /** The longest a login to an attacked account is held back (never refused: no lockout of the owner). */
   AUTH_THROTTLE_MAX_ACCOUNT_DELAY_MS: envDurationMs.default(10_000),
+  /** How long the link of a verification e-mail (registration, address change) works. */
+  EMAIL_VERIFICATION_TTL_MS: envDurationMs.default(24 * 60 * 60_000),
+  /** How long the link of a password reset e-mail works. */
+  RESET_LINK_TTL_MS: envDurationMs.default(30 * 60_000),
   /** argon2id parameters (OWASP: m = 19 MiB, t = 2, p = 1); hashes with others are upgraded at login. */
   AUTH_ARGON2_MEMORY_KIB: z.coerce.number().int().min(1024).max(4_194_304).default(19_456),
   AUTH_ARGON2_TIME_COST: z.coerce.number().int().min(1).max(100).default(2),

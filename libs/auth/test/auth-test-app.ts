@@ -16,6 +16,8 @@ export interface AuthTestApp {
   database: TemporaryDatabase;
   /** The app's DATA_DIR, where it keeps its generated signing key (`auth/jwt-private.pem`). */
   dataDir: string;
+  /** One request to the app (`apiCall` on its URL). */
+  api(method: string, path: string, options?: Parameters<typeof call>[3]): ReturnType<typeof call>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startAuthTestApp(
     url,
     database,
     dataDir,
+    api: (method, path, callOptions) => call(url, method, path, callOptions),
     close: async () => {
       await app.close();
       if (!options.sharedDatabase) await database.drop();

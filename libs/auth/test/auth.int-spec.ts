@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { ADMIN, AuthTestApp, call, startAuthTestApp } from './auth-test-app';
+import { ADMIN, AuthTestApp, startAuthTestApp } from './auth-test-app';
 
 function base64url(value: object | Buffer): string {
   return (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
@@ -23,8 +23,6 @@ function decode(token: string): { header: any; payload: any } {
 
 describe('auth service', () => {
   let service: AuthTestApp;
-  const api = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
-    call(service.url, method, path, options);
 
   beforeAll(async () => {
     service = await startAuthTestApp({ AUTH_THROTTLE_LIMIT: '1000' });
@@ -32,7 +30,7 @@ describe('auth service', () => {
   afterAll(() => service.close());
 
   it('register → login → me → refresh → replay revokes the family → logout', async () => {
-    const registered = await api('POST', '/auth/register', {
+    const registered = await service.api('POST', '/auth/register', {
       body: { email: '  Grace@Example.COM ', password: 'hopper-1906-cobol', displayName: 'Grace Hopper' },
     });
     expect(registered.status).toBe(201);
@@ -43,7 +41,7 @@ describe('auth service', () => {
     });
     expect(registered.body).not.toHaveProperty('passwordHash');
 
-    const login = await api('POST', '/auth/login', {
+    const login = await service.api('POST', '/auth/login', {
       body: { email: 'GRACE@example.com', password: 'hopper-1906-cobol' },
     });
     expect(login.status).toBe(200);
@@ -60,31 +58,38 @@ describe('auth service', () => {
     });
     expect(payload.exp - payload.iat).toBe(900);
 
-    const me = await api('GET', '/auth/me', { token: login.body.accessToken });
+    const me = await service.api('GET', '/auth/me', { token: login.body.accessToken });
     expect(me.status).toBe(200);
     expect(me.body.id).toBe(registered.body.id);
 
-    const refreshed = await api('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+    const refreshed = await service.api('POST', '/auth/refresh', {
+      body: { refreshToken: login.body.refreshToken },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refreshToken).not.toBe(login.body.refreshToken);
-    expect((await api('GET', '/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
+    expect((await service.api('GET', '/auth/me', { token: refreshed.body.accessToken })).status).toBe(200);
 
     // Replaying the spent token: rejected, and the newest token of the family dies with it.
-    const replay = await api('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+    const replay = await service.api('POST', '/auth/refresh', {
+      body: { refreshToken: login.body.refreshToken },
+    });
     expect(replay.status).toBe(401);
     expect(
-      (await api('POST', '/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } })).status,
+      (await service.api('POST', '/auth/refresh', { body: { refreshToken: refreshed.body.refreshToken } }))
+        .status,
     ).toBe(401);
 
     // A new session is unaffected by the revoked one; logout ends it.
-    const second = await api('POST', '/auth/login', {
+    const second = await service.api('POST', '/auth/login', {
       body: { email: 'grace@example.com', password: 'hopper-1906-cobol' },
     });
     expect(
-      (await api('POST', '/auth/logout', { body: { refreshToken: second.body.refreshToken } })).status,
+      (await service.api('POST', '/auth/logout', { body: { refreshToken: second.body.refreshToken } }))
+        .status,
     ).toBe(204);
     expect(
-      (await api('POST', '/auth/refresh', { body: { refreshToken: second.body.refreshToken } })).status,
+      (await service.api('POST', '/auth/refresh', { body: { refreshToken: second.body.refreshToken } }))
+        .status,
     ).toBe(401);
   });
 
@@ -106,7 +111,7 @@ describe('auth service', () => {
       ['/auth/refresh', { refreshToken: 42 }, 'refreshToken'],
     ];
     for (const [path, body, field] of cases) {
-      const response = await api('POST', path, { body });
+      const response = await service.api('POST', path, { body });
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(typeof response.body.requestId).toBe('string');
@@ -117,12 +122,12 @@ describe('auth service', () => {
   it('refuses a second account for the same e-mail in another case with 409', async () => {
     expect(
       (
-        await api('POST', '/auth/register', {
+        await service.api('POST', '/auth/register', {
           body: { email: 'dup@example.com', password: 'long-enough-password' },
         })
       ).status,
     ).toBe(201);
-    const duplicate = await api('POST', '/auth/register', {
+    const duplicate = await service.api('POST', '/auth/register', {
       body: { email: 'DUP@Example.com', password: 'long-enough-password' },
     });
     expect(duplicate.status).toBe(409);
@@ -130,11 +135,11 @@ describe('auth service', () => {
   });
 
   it('announces every new user (and the seeded admin) once through the outbox, and a refused one never', async () => {
-    const registered = await api('POST', '/auth/register', {
+    const registered = await service.api('POST', '/auth/register', {
       body: { email: 'Announced@Example.com', password: 'long-enough-password', displayName: 'Ann' },
     });
     expect(registered.status).toBe(201);
-    await api('POST', '/auth/register', {
+    await service.api('POST', '/auth/register', {
       body: { email: 'announced@example.com', password: 'long-enough-password' },
     });
     const database = new Client({ connectionString: service.database.url });
@@ -163,13 +168,13 @@ describe('auth service', () => {
   });
 
   it('gives unknown e-mail and wrong password the same 401', async () => {
-    await api('POST', '/auth/register', {
+    await service.api('POST', '/auth/register', {
       body: { email: 'known@example.com', password: 'long-enough-password' },
     });
-    const unknown = await api('POST', '/auth/login', {
+    const unknown = await service.api('POST', '/auth/login', {
       body: { email: 'nobody@example.com', password: 'long-enough-password' },
     });
-    const wrong = await api('POST', '/auth/login', {
+    const wrong = await service.api('POST', '/auth/login', {
       body: { email: 'known@example.com', password: 'wrong-password-here' },
     });
     expect(unknown.status).toBe(401);
@@ -181,17 +186,17 @@ describe('auth service', () => {
     let valid: string;
 
     beforeAll(async () => {
-      await api('POST', '/auth/register', {
+      await service.api('POST', '/auth/register', {
         body: { email: 'tokens@example.com', password: 'long-enough-password' },
       });
       valid = (
-        await api('POST', '/auth/login', {
+        await service.api('POST', '/auth/login', {
           body: { email: 'tokens@example.com', password: 'long-enough-password' },
         })
       ).body.accessToken;
     });
 
-    const me = (token: string) => api('GET', '/auth/me', { token });
+    const me = (token: string) => service.api('GET', '/auth/me', { token });
 
     it('accepts the genuine token', async () => {
       expect((await me(valid)).status).toBe(200);
@@ -225,7 +230,7 @@ describe('auth service', () => {
     });
 
     it('rejects HS256 signed with the public key as the secret', async () => {
-      const jwks = (await api('GET', '/auth/.well-known/jwks.json')).body;
+      const jwks = (await service.api('GET', '/auth/.well-known/jwks.json')).body;
       const publicPem = createPublicKey({ key: jwks.keys[0], format: 'jwk' }).export({
         type: 'spki',
         format: 'pem',
@@ -247,7 +252,7 @@ describe('auth service', () => {
     });
 
     it('publishes the verifying key as JWKS', async () => {
-      const jwks = await api('GET', '/auth/.well-known/jwks.json');
+      const jwks = await service.api('GET', '/auth/.well-known/jwks.json');
       expect(jwks.status).toBe(200);
       expect(jwks.body.keys).toEqual([
         expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: decode(valid).header.kid }),
@@ -261,34 +266,35 @@ describe('auth service', () => {
     let studentId: string;
 
     beforeAll(async () => {
-      adminToken = (await api('POST', '/auth/login', { body: ADMIN })).body.accessToken;
+      adminToken = (await service.api('POST', '/auth/login', { body: ADMIN })).body.accessToken;
       studentId = (
-        await api('POST', '/auth/register', {
+        await service.api('POST', '/auth/register', {
           body: { email: 'student@example.com', password: 'long-enough-password' },
         })
       ).body.id;
       studentToken = (
-        await api('POST', '/auth/login', {
+        await service.api('POST', '/auth/login', {
           body: { email: 'student@example.com', password: 'long-enough-password' },
         })
       ).body.accessToken;
     });
 
+    /** `PATCH /users/{student}/roles` with `token`. */
+    const setStudentRoles = (token: string, roles: string[]) =>
+      service.api('PATCH', `/users/${studentId}/roles`, { token, body: { roles } });
+
     it('seeded the first admin from ADMIN_EMAIL/ADMIN_PASSWORD', async () => {
-      expect((await api('GET', '/auth/me', { token: adminToken })).body.roles).toEqual(['admin']);
+      expect((await service.api('GET', '/auth/me', { token: adminToken })).body.roles).toEqual(['admin']);
     });
 
     it('forbids students the admin routes with 403 and anonymous callers with 401', async () => {
-      expect((await api('GET', '/users', { token: studentToken })).status).toBe(403);
-      expect(
-        (await api('PATCH', `/users/${studentId}/roles`, { token: studentToken, body: { roles: ['admin'] } }))
-          .status,
-      ).toBe(403);
-      expect((await api('GET', '/users')).status).toBe(401);
+      expect((await service.api('GET', '/users', { token: studentToken })).status).toBe(403);
+      expect((await setStudentRoles(studentToken, ['admin'])).status).toBe(403);
+      expect((await service.api('GET', '/users')).status).toBe(401);
     });
 
     it('lists, filters and pages users', async () => {
-      const first = await api('GET', '/users?limit=2', { token: adminToken });
+      const first = await service.api('GET', '/users?limit=2', { token: adminToken });
       expect(first.status).toBe(200);
       expect(first.body.items).toHaveLength(2);
       expect(typeof first.body.nextCursor).toBe('string');
@@ -296,7 +302,7 @@ describe('auth service', () => {
       const seen: { id: string; createdAt: string }[] = [...first.body.items];
       let cursor: string | null = first.body.nextCursor;
       while (cursor) {
-        const next = await api('GET', `/users?limit=2&cursor=${encodeURIComponent(cursor)}`, {
+        const next = await service.api('GET', `/users?limit=2&cursor=${encodeURIComponent(cursor)}`, {
           token: adminToken,
         });
         expect(next.status).toBe(200);
@@ -308,47 +314,42 @@ describe('auth service', () => {
       expect(new Set(seen.map((user) => user.id)).size).toBe(seen.length);
       const times = seen.map((user) => Date.parse(user.createdAt));
       expect(times).toEqual([...times].sort((a, b) => b - a));
-      const everyone = await api('GET', '/users?limit=100', { token: adminToken });
+      const everyone = await service.api('GET', '/users?limit=100', { token: adminToken });
       expect(everyone.body.nextCursor).toBeNull();
       expect(everyone.body.items.map((user: { id: string }) => user.id)).toEqual(seen.map((user) => user.id));
 
-      const admins = await api('GET', '/users?role=admin', { token: adminToken });
+      const admins = await service.api('GET', '/users?role=admin', { token: adminToken });
       expect(admins.body.items.map((user: { email: string }) => user.email)).toEqual([ADMIN.email]);
-      const byEmail = await api('GET', '/users?email=STUDENT@', { token: adminToken });
+      const byEmail = await service.api('GET', '/users?email=STUDENT@', { token: adminToken });
       expect(byEmail.body.items.map((user: { id: string }) => user.id)).toEqual([studentId]);
-      expect((await api('GET', '/users?limit=1000', { token: adminToken })).status).toBe(400);
-      expect((await api('GET', '/users?role=wizard', { token: adminToken })).status).toBe(400);
-      const altered = await api('GET', '/users?cursor=not-a-cursor', { token: adminToken });
+      expect((await service.api('GET', '/users?limit=1000', { token: adminToken })).status).toBe(400);
+      expect((await service.api('GET', '/users?role=wizard', { token: adminToken })).status).toBe(400);
+      const altered = await service.api('GET', '/users?cursor=not-a-cursor', { token: adminToken });
       expect(altered.status).toBe(400);
       expect(altered.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     });
 
     it('gets one user and changes roles', async () => {
-      expect((await api('GET', `/users/${studentId}`, { token: adminToken })).body.email).toBe(
+      expect((await service.api('GET', `/users/${studentId}`, { token: adminToken })).body.email).toBe(
         'student@example.com',
       );
       expect(
-        (await api('GET', '/users/00000000-0000-4000-8000-000000000000', { token: adminToken })).status,
+        (await service.api('GET', '/users/00000000-0000-4000-8000-000000000000', { token: adminToken }))
+          .status,
       ).toBe(404);
-      expect((await api('GET', '/users/not-a-uuid', { token: adminToken })).status).toBe(400);
-      const promoted = await api('PATCH', `/users/${studentId}/roles`, {
-        token: adminToken,
-        body: { roles: ['student', 'instructor'] },
-      });
+      expect((await service.api('GET', '/users/not-a-uuid', { token: adminToken })).status).toBe(400);
+      const promoted = await setStudentRoles(adminToken, ['student', 'instructor']);
       expect(promoted.status).toBe(200);
       expect(promoted.body.roles).toEqual(['student', 'instructor']);
-      expect(
-        (await api('PATCH', `/users/${studentId}/roles`, { token: adminToken, body: { roles: ['pope'] } }))
-          .status,
-      ).toBe(400);
-      const relogin = await api('POST', '/auth/login', {
+      expect((await setStudentRoles(adminToken, ['pope'])).status).toBe(400);
+      const relogin = await service.api('POST', '/auth/login', {
         body: { email: 'student@example.com', password: 'long-enough-password' },
       });
       expect(decode(relogin.body.accessToken).payload.roles).toEqual(['student', 'instructor']);
     });
 
     it('documents every route in OpenAPI', async () => {
-      const document = (await api('GET', '/docs-json')).body;
+      const document = (await service.api('GET', '/docs-json')).body;
       expect(Object.keys(document.paths)).toEqual(
         expect.arrayContaining([
           '/auth/register',

@@ -7,6 +7,7 @@ import { parseEnv } from './config';
 import { HealthModule } from './health';
 import { LoggingModule } from './logging';
 import { MetricsModule } from './metrics';
+import { PrivacyModule } from './privacy';
 
 export interface CoreModuleOptions {
   /** The app's whole environment schema: core variables plus those of the features it composes. */
@@ -33,6 +34,7 @@ export class CoreModule {
         HealthModule,
         MetricsModule,
         AccessTokenVerificationModule,
+        PrivacyModule,
       ],
     };
   }

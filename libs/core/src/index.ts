@@ -7,6 +7,8 @@ export * from './database';
 export * from './errors';
 export * from './health';
 export * from './http';
+export * from './landing';
 export * from './logging';
 export * from './metrics';
+export * from './privacy';
 export * from './tracing';

@@ -11,7 +11,7 @@ export type CourseLevel = (typeof COURSE_LEVELS)[number];
 export const COURSE_STATUSES = ['draft', 'published', 'archived'] as const;
 export type CourseStatus = (typeof COURSE_STATUSES)[number];
 
-export const COURSE_SORTS = ['relevance', 'newest', 'popular', 'price_asc', 'price_desc'] as const;
+export const COURSE_SORTS = ['relevance', 'newest', 'popular', 'price_asc', 'price_desc', 'rating'] as const;
 export type CourseSort = (typeof COURSE_SORTS)[number];
 
 export const DEFAULT_RECOMMENDATIONS = 10;

@@ -1,31 +1,16 @@
-import { courseGet, createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
+import { courseGet, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { EventContract, EventData } from '@coursehub/contracts';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { randomUUID } from 'node:crypto';
-import {
-  courseInput,
-  CourseServiceWithProbe,
-  CourseTestApp,
-  eventually,
-  Persona,
-  startCourseServiceWithProbe,
-} from './course-test-app';
+import { announceOn, CourseTestApp, eventually, Persona, useCourseServiceWithProbe } from './course-test-app';
 
 describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s transport', (transport) => {
-  let running: CourseServiceWithProbe;
   let service: CourseTestApp;
   let bus: MessageBus;
   let instructor: Persona;
 
-  const announce = async <Contract extends EventContract>(contract: Contract, data: EventData<Contract>) => {
-    const envelope = createEnvelope(contract, data, { producer: 'order' });
-    await bus.publish({
-      topic: contract.topic,
-      key: (data as { courseId: string }).courseId,
-      value: envelope,
-    });
-    return envelope;
-  };
+  const announce = <Contract extends EventContract>(contract: Contract, data: EventData<Contract>) =>
+    announceOn(bus, contract, data, (data as { courseId: string }).courseId);
   const redeliver = (topic: string, envelope: { data: { courseId: string } }) =>
     bus.publish({ topic, key: envelope.data.courseId, value: envelope });
   const enrolmentCount = async (courseId: string) =>
@@ -43,21 +28,12 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
       price: 4900,
       currency: 'EUR',
     });
-  const publishedCourse = async (overrides: Record<string, unknown> = {}) => {
-    const created = await service.api('POST', '/courses', {
-      token: instructor.token,
-      body: courseInput(overrides),
-    });
-    await service.api('POST', `/courses/${created.body.id}/publish`, { token: instructor.token });
-    return created.body as { id: string; title: string };
-  };
+  const publishedCourse = (overrides: Record<string, unknown> = {}) =>
+    service.createCourse(instructor, overrides);
 
-  beforeAll(async () => {
-    running = await startCourseServiceWithProbe(transport);
-    ({ service, bus } = running);
-    instructor = await service.persona(['instructor']);
+  useCourseServiceWithProbe(transport, (running) => {
+    ({ service, bus, instructor } = running);
   });
-  afterAll(() => running?.close());
 
   it('answers course.get from the same lookup as GET /courses/:id', async () => {
     const course = await publishedCourse({ title: 'Distributed systems', slug: `distributed-${transport}` });
@@ -78,12 +54,8 @@ describe.each<TransportKind>(['in-process', 'kafka'])('course service on the %s 
       },
     });
 
-    const draft = await service.api('POST', '/courses', { token: instructor.token, body: courseInput() });
-    const draftReply = await bus.request(
-      courseGet,
-      { courseId: draft.body.id as string },
-      { timeoutMs: 10_000 },
-    );
+    const draft = await service.createCourse(instructor, {}, { publish: false });
+    const draftReply = await bus.request(courseGet, { courseId: draft.id }, { timeoutMs: 10_000 });
     expect(draftReply).toMatchObject({ found: true, course: { status: 'draft' } });
     await expect(bus.request(courseGet, { courseId: randomUUID() }, { timeoutMs: 10_000 })).resolves.toEqual({
       found: false,

@@ -15,7 +15,7 @@ import {
   TestTokenIssuer,
   type Persona,
 } from '@coursehub/testing';
-import { courseGet } from '@coursehub/contracts';
+import { courseGet, createEnvelope, type EventContract, type EventData } from '@coursehub/contracts';
 import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -23,6 +23,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CourseModule } from '../src';
 import { COURSE_FEATURE } from '../src/course.constants';
+import { sampleCourse } from '../src/domain/sample-course.fixture';
 
 export { eventually };
 
@@ -36,7 +37,21 @@ export interface CourseTestApp {
   issuer: TestTokenIssuer;
   persona(roles: Role[]): Promise<Persona>;
   api(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+  /** Creates a course of `by` from `courseInput(overrides)`, and publishes it unless told not to. */
+  createCourse(
+    by: Persona,
+    overrides?: Record<string, unknown>,
+    options?: { publish?: boolean },
+  ): Promise<CreatedCourse>;
   close(): Promise<void>;
+}
+
+/** A course as `POST /courses` answers it, the fields tests use. */
+export interface CreatedCourse {
+  id: string;
+  slug: string;
+  title: string;
+  status: string;
 }
 
 interface CallOptions {
@@ -106,6 +121,14 @@ export async function startCourseTestApp(
     issuer,
     persona: (roles) => issuer.persona(roles),
     api,
+    createCourse: async (by, overrides = {}, { publish = true } = {}) => {
+      const created = await api('POST', '/courses', { token: by.token, body: courseInput(overrides) });
+      expect(created.status).toBe(201);
+      if (!publish) return created.body as CreatedCourse;
+      const published = await api('POST', `/courses/${created.body.id}/publish`, { token: by.token });
+      expect(published.status).toBe(200);
+      return published.body as CreatedCourse;
+    },
     close: async () => {
       await app.close();
       await database.drop();
@@ -179,17 +202,66 @@ export async function startCourseServiceWithProbe(transport: TransportKind): Pro
   };
 }
 
+/** Who the catalogue and curriculum tests act as. */
+export interface Cast {
+  owner: Persona;
+  otherInstructor: Persona;
+  student: Persona;
+  admin: Persona;
+}
+
+/**
+ * Runs the course service (in-process) around the tests of the enclosing `describe`: started with
+ * a cast of personas before them and handed to `ready`, closed after them.
+ */
+export function useCourseTestApp(ready: (service: CourseTestApp, cast: Cast) => void): void {
+  let service: CourseTestApp | undefined;
+  beforeAll(async () => {
+    const started = await startCourseTestApp();
+    service = started;
+    const [owner, otherInstructor, student, admin] = await Promise.all(
+      (['instructor', 'instructor', 'student', 'admin'] as const).map((role) => started.persona([role])),
+    );
+    ready(started, { owner, otherInstructor, student, admin });
+  });
+  afterAll(() => service?.close());
+}
+
+/** A running course service and probe, with an instructor persona to write courses as. */
+export interface CourseServiceSetup extends CourseServiceWithProbe {
+  instructor: Persona;
+}
+
+/**
+ * Runs the course service and an order probe on `transport` around the tests of the enclosing
+ * `describe`: started (with an instructor persona) before them and handed to `ready`, closed after.
+ */
+export function useCourseServiceWithProbe(
+  transport: TransportKind,
+  ready: (running: CourseServiceSetup) => void | Promise<void>,
+): void {
+  let running: CourseServiceWithProbe | undefined;
+  beforeAll(async () => {
+    running = await startCourseServiceWithProbe(transport);
+    await ready({ ...running, instructor: await running.service.persona(['instructor']) });
+  });
+  afterAll(() => running?.close());
+}
+
+/** Announces `contract` with `data` on `bus` as `producer` would (keyed by `key`); returns the envelope. */
+export async function announceOn<Contract extends EventContract>(
+  bus: MessageBus,
+  contract: Contract,
+  data: EventData<Contract>,
+  key: string,
+  producer = 'order',
+) {
+  const envelope = createEnvelope(contract, data, { producer });
+  await bus.publish({ topic: contract.topic, key, value: envelope });
+  return envelope;
+}
+
+/** A valid `POST /courses` body; `overrides` may make it invalid on purpose. */
 export function courseInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    title: 'Practical PostgreSQL',
-    summary: 'Queries, indexes and transactions for application developers.',
-    description: 'A hands-on course.',
-    tags: ['sql', 'databases'],
-    category: 'development',
-    level: 'beginner',
-    language: 'en',
-    price: 4900,
-    currency: 'EUR',
-    ...overrides,
-  };
+  return { ...sampleCourse(), ...overrides };
 }

@@ -1,4 +1,4 @@
-import { courseInput, CourseTestApp, Persona, startCourseTestApp } from './course-test-app';
+import { courseInput, CourseTestApp, Persona, useCourseTestApp } from './course-test-app';
 
 describe('course catalogue: CRUD and permissions', () => {
   let service: CourseTestApp;
@@ -9,27 +9,34 @@ describe('course catalogue: CRUD and permissions', () => {
   let counter = 0;
 
   const api: CourseTestApp['api'] = (...args) => service.api(...args);
-  const create = async (by: Persona, overrides: Record<string, unknown> = {}) => {
-    counter++;
-    const response = await api('POST', '/courses', {
-      token: by.token,
-      body: courseInput({ title: `Course number ${counter}`, ...overrides }),
-    });
-    expect(response.status).toBe(201);
-    return response.body as { id: string; slug: string; status: string };
-  };
+  const create = (by: Persona, overrides: Record<string, unknown> = {}) =>
+    service.createCourse(by, { title: `Course number ${++counter}`, ...overrides }, { publish: false });
   const publish = async (id: string, by: Persona = owner) => {
     expect((await api('POST', `/courses/${id}/publish`, { token: by.token })).status).toBe(200);
   };
+  type Caller = 'anonymous' | 'student' | 'otherInstructor' | 'owner' | 'admin';
+  /** Sends a request as each caller in `expected` (in that order) and expects the status given. */
+  const expectStatuses = async (
+    expected: Partial<Record<Caller, number>>,
+    send: (persona: Persona | undefined) => ReturnType<CourseTestApp['api']>,
+  ) => {
+    const personas: Record<Caller, Persona | undefined> = {
+      anonymous: undefined,
+      student,
+      otherInstructor,
+      owner,
+      admin,
+    };
+    for (const [who, status] of Object.entries(expected)) {
+      const response = await send(personas[who as Caller]);
+      expect({ who, status: response.status }).toEqual({ who, status });
+    }
+  };
 
-  beforeAll(async () => {
-    service = await startCourseTestApp();
-    student = await service.persona(['student']);
-    owner = await service.persona(['instructor']);
-    otherInstructor = await service.persona(['instructor']);
-    admin = await service.persona(['admin']);
+  useCourseTestApp((started, cast) => {
+    service = started;
+    ({ owner, otherInstructor, student, admin } = cast);
   });
-  afterAll(() => service.close());
 
   it('creates a draft course owned by the caller, with a derived unique slug', async () => {
     const response = await api('POST', '/courses', {
@@ -132,25 +139,21 @@ describe('course catalogue: CRUD and permissions', () => {
 
   it('GET /courses/:id (by id or slug): drafts only for their instructor and admins', async () => {
     const draft = await create(owner);
-    const visibility: [string, Persona | undefined, number][] = [
-      ['anonymous', undefined, 404],
-      ['student', student, 404],
-      ['other instructor', otherInstructor, 404],
-      ['owner', owner, 200],
-      ['admin', admin, 200],
-    ];
-    for (const [who, persona, status] of visibility) {
-      for (const key of [draft.id, draft.slug]) {
-        const response = await api('GET', `/courses/${key}`, { token: persona?.token });
-        expect({ who, key, status: response.status }).toEqual({ who, key, status });
-      }
+    for (const key of [draft.id, draft.slug]) {
+      await expectStatuses(
+        { anonymous: 404, student: 404, otherInstructor: 404, owner: 200, admin: 200 },
+        (by) => api('GET', `/courses/${key}`, { token: by?.token }),
+      );
     }
     await publish(draft.id);
-    for (const [who, persona] of visibility) {
-      const response = await api('GET', `/courses/${draft.slug}`, { token: persona?.token });
-      expect({ who, status: response.status }).toEqual({ who, status: 200 });
-      expect(response.body).toMatchObject({ id: draft.id, status: 'published' });
-    }
+    await expectStatuses(
+      { anonymous: 200, student: 200, otherInstructor: 200, owner: 200, admin: 200 },
+      async (by) => {
+        const response = await api('GET', `/courses/${draft.slug}`, { token: by?.token });
+        expect(response.body).toMatchObject({ id: draft.id, status: 'published' });
+        return response;
+      },
+    );
     expect((await api('GET', '/courses/no-such-course')).status).toBe(404);
     expect((await api('GET', '/courses/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
@@ -181,21 +184,19 @@ describe('course catalogue: CRUD and permissions', () => {
 
   it('PATCH /courses/:id: its instructor or an admin', async () => {
     const draft = await create(owner);
-    const matrix: [string, Persona | undefined, number][] = [
-      ['anonymous', undefined, 401],
-      ['student', student, 403],
-      ['other instructor (draft is invisible)', otherInstructor, 404],
-      ['owner', owner, 200],
-      ['admin', admin, 200],
-    ];
-    for (const [who, persona, status] of matrix) {
-      const response = await api('PATCH', `/courses/${draft.id}`, {
-        token: persona?.token,
-        body: { title: `Renamed by ${who}`, price: 5900 },
-      });
-      expect({ who, status: response.status }).toEqual({ who, status });
-      if (status === 200) expect(response.body).toMatchObject({ title: `Renamed by ${who}`, price: 5900 });
-    }
+    // The other instructor cannot see the draft at all.
+    await expectStatuses(
+      { anonymous: 401, student: 403, otherInstructor: 404, owner: 200, admin: 200 },
+      async (by) => {
+        const title = `Renamed by ${by?.id ?? 'anonymous'}`;
+        const response = await api('PATCH', `/courses/${draft.id}`, {
+          token: by?.token,
+          body: { title, price: 5900 },
+        });
+        if (response.status === 200) expect(response.body).toMatchObject({ title, price: 5900 });
+        return response;
+      },
+    );
     await publish(draft.id);
     const other = await api('PATCH', `/courses/${draft.id}`, {
       token: otherInstructor.token,
@@ -221,15 +222,9 @@ describe('course catalogue: CRUD and permissions', () => {
   it('DELETE /courses/:id archives (its instructor or an admin) and hides the course from the public', async () => {
     const course = await create(owner);
     await publish(course.id);
-    const matrix: [string, Persona | undefined, number][] = [
-      ['anonymous', undefined, 401],
-      ['student', student, 403],
-      ['other instructor', otherInstructor, 403],
-    ];
-    for (const [who, persona, status] of matrix) {
-      const response = await api('DELETE', `/courses/${course.id}`, { token: persona?.token });
-      expect({ who, status: response.status }).toEqual({ who, status });
-    }
+    await expectStatuses({ anonymous: 401, student: 403, otherInstructor: 403 }, (by) =>
+      api('DELETE', `/courses/${course.id}`, { token: by?.token }),
+    );
     expect((await api('GET', `/courses/${course.id}`)).status).toBe(200);
     expect((await api('DELETE', `/courses/${course.id}`, { token: owner.token })).status).toBe(204);
     expect((await api('GET', `/courses/${course.id}`)).status).toBe(404);
@@ -243,15 +238,9 @@ describe('course catalogue: CRUD and permissions', () => {
 
   it('POST /courses/:id/publish: its instructor or an admin; writes course.published to the outbox once', async () => {
     const course = await create(owner, { title: 'Event sourcing in practice', tags: ['events'] });
-    const matrix: [string, Persona | undefined, number][] = [
-      ['anonymous', undefined, 401],
-      ['student', student, 403],
-      ['other instructor', otherInstructor, 404],
-    ];
-    for (const [who, persona, status] of matrix) {
-      const response = await api('POST', `/courses/${course.id}/publish`, { token: persona?.token });
-      expect({ who, status: response.status }).toEqual({ who, status });
-    }
+    await expectStatuses({ anonymous: 401, student: 403, otherInstructor: 404 }, (by) =>
+      api('POST', `/courses/${course.id}/publish`, { token: by?.token }),
+    );
     const published = await api('POST', `/courses/${course.id}/publish`, { token: owner.token });
     expect(published.status).toBe(200);
     expect(published.body).toMatchObject({ status: 'published' });

@@ -1,20 +1,15 @@
-import { createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
+import { orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import { MessageBus, TransportKind } from '@coursehub/messaging';
 import { randomUUID } from 'node:crypto';
-import { RecommendationsService } from '../src/domain/recommendations.service';
+import { RecommendationModelService } from '../src/domain/recommendation-model.service';
 import {
-  courseInput,
-  CourseServiceWithProbe,
+  announceOn,
+  type CreatedCourse as Course,
   CourseTestApp,
   eventually,
   Persona,
-  startCourseServiceWithProbe,
+  useCourseServiceWithProbe,
 } from './course-test-app';
-
-interface Course {
-  id: string;
-  title: string;
-}
 
 interface RecommendationItem {
   course: { id: string; title: string; status: string };
@@ -81,7 +76,6 @@ const CATALOGUE = {
 describe.each<TransportKind>(['in-process', 'kafka'])(
   'recommendations learning from order events on the %s transport',
   (transport) => {
-    let running: CourseServiceWithProbe;
     let service: CourseTestApp;
     let bus: MessageBus;
     let instructor: Persona;
@@ -103,22 +97,14 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
         price: 4900,
         currency: 'EUR',
       };
-      await bus.publish({
-        topic: orderConfirmed.topic,
-        key: course.id,
-        value: createEnvelope(orderConfirmed, data, { producer: 'order' }),
-      });
+      await announceOn(bus, orderConfirmed, data, course.id);
     };
     const cancel = async (userId: string, course: Course) => {
       const orderId = orders.get(`${userId}:${course.id}`);
       if (!orderId) throw new Error(`no order of ${course.title} by ${userId} to cancel`);
       orders.delete(`${userId}:${course.id}`);
       const data = { orderId, userId, courseId: course.id, courseTitle: course.title, reason: 'refund' };
-      await bus.publish({
-        topic: orderCancelled.topic,
-        key: course.id,
-        value: createEnvelope(orderCancelled, data, { producer: 'order' }),
-      });
+      await announceOn(bus, orderCancelled, data, course.id);
     };
     const recommendationsFor = async (persona: Persona): Promise<RecommendationItem[]> => {
       const response = await service.api('GET', '/courses/recommendations?limit=20', {
@@ -146,46 +132,32 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
     };
     const students = (count: number) => Array.from({ length: count }, () => randomUUID());
 
-    beforeAll(async () => {
-      running = await startCourseServiceWithProbe(transport);
-      ({ service, bus } = running);
+    useCourseServiceWithProbe(transport, async (running) => {
+      ({ service, bus, instructor } = running);
       // Readiness does not wait for the first model (built in a worker): these tests start from it.
-      await service.app.get(RecommendationsService).started();
-      instructor = await service.persona(['instructor']);
+      await service.app.get(RecommendationModelService).started();
       alice = await service.persona(['student']);
       newcomer = await service.persona(['student']);
 
-      const published = async (fields: Record<string, unknown>): Promise<Course> => {
-        const created = await service.api('POST', '/courses', {
-          token: instructor.token,
-          body: courseInput(fields),
-        });
-        expect(created.status).toBe(201);
-        const publishing = await service.api('POST', `/courses/${created.body.id}/publish`, {
-          token: instructor.token,
-        });
-        expect(publishing.status).toBe(200);
-        return { id: created.body.id as string, title: created.body.title as string };
-      };
       const entries = await Promise.all(
-        Object.entries(CATALOGUE).map(async ([key, fields]) => [key, await published(fields)] as const),
+        Object.entries(CATALOGUE).map(
+          async ([key, fields]) => [key, await service.createCourse(instructor, fields)] as const,
+        ),
       );
       courses = Object.fromEntries(entries) as typeof courses;
       // The closest text to Practical PostgreSQL there is, but never published.
-      const created = await service.api('POST', '/courses', {
-        token: instructor.token,
-        body: courseInput({
+      draft = await service.createCourse(
+        instructor,
+        {
           title: 'PostgreSQL internals',
           summary: 'Queries, indexes, transactions and query plans under the hood.',
           description: 'Relational storage for application developers.',
           tags: ['sql', 'databases', 'postgresql'],
           category: 'development',
-        }),
-      });
-      expect(created.status).toBe(201);
-      draft = { id: created.body.id as string, title: created.body.title as string };
+        },
+        { publish: false },
+      );
     });
-    afterAll(() => running?.close());
 
     it('serves popularity before anyone enrolled, and only to callers who are logged in', async () => {
       expect((await service.api('GET', '/courses/recommendations')).status).toBe(401);
@@ -355,7 +327,7 @@ describe.each<TransportKind>(['in-process', 'kafka'])(
       });
       const incremental = await answers();
       // The timer's job, run now: rebuilds from course_enrolments, refunded rows left out.
-      await service.app.get(RecommendationsService).rebuild();
+      await service.app.get(RecommendationModelService).rebuild();
       expect(await answers()).toEqual(incremental);
     });
 

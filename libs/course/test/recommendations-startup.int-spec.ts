@@ -4,7 +4,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { EnrolmentsService } from '../src/domain/enrolments.service';
-import { RecommendationsService } from '../src/domain/recommendations.service';
+import { RecommendationModelService } from '../src/domain/recommendation-model.service';
 import { courseInput, startCourseService } from './course-test-app';
 
 /*
@@ -31,13 +31,13 @@ const TOPICS = [
 interface RunningService {
   app: NestFastifyApplication;
   url: string;
-  recommendations: RecommendationsService;
+  recommendations: RecommendationModelService;
   close(): Promise<void>;
 }
 
 async function startService(database: TemporaryDatabase, issuer: TestTokenIssuer): Promise<RunningService> {
   const { app, url } = await startCourseService(database, issuer);
-  return { app, url, recommendations: app.get(RecommendationsService), close: () => app.close() };
+  return { app, url, recommendations: app.get(RecommendationModelService), close: () => app.close() };
 }
 
 /** A published catalogue in topics (text and enrolments follow them), written straight to the tables. */

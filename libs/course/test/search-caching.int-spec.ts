@@ -6,17 +6,7 @@ describe('catalogue HTTP caching and capped totals', () => {
   let owner: Persona;
 
   const get = (path: string, headers: Record<string, string> = {}) => fetch(service.url + path, { headers });
-  const publish = async (overrides: Record<string, unknown>) => {
-    const created = await service.api('POST', '/courses', {
-      token: owner.token,
-      body: courseInput(overrides),
-    });
-    expect(created.status).toBe(201);
-    expect(
-      (await service.api('POST', `/courses/${created.body.id}/publish`, { token: owner.token })).status,
-    ).toBe(200);
-    return created.body as { id: string; slug: string };
-  };
+  const publish = (overrides: Record<string, unknown>) => service.createCourse(owner, overrides);
 
   beforeAll(async () => {
     service = await startCourseTestApp();

@@ -16,14 +16,8 @@ describe('course search, filters, sorting and pagination', () => {
   let bob: Persona;
   const ids: Record<string, string> = {};
 
-  const publishCourse = async (by: Persona, overrides: Record<string, unknown>) => {
-    const created = await service.api('POST', '/courses', { token: by.token, body: courseInput(overrides) });
-    expect(created.status).toBe(201);
-    expect(
-      (await service.api('POST', `/courses/${created.body.id}/publish`, { token: by.token })).status,
-    ).toBe(200);
-    return created.body.id as string;
-  };
+  const publishCourse = async (by: Persona, overrides: Record<string, unknown>) =>
+    (await service.createCourse(by, overrides)).id;
   const list = async (query: string, token?: string) => {
     const response = await service.api('GET', `/courses?${query}`, { token });
     expect(response.status).toBe(200);

@@ -54,6 +54,13 @@ export const emailEnvSchema = z.object({
    * the send, leaves it to expire; then it is sent again with the same Message-ID.
    */
   EMAIL_LEASE_MS: positiveInt.default(120_000),
+  /**
+   * Key of the HMAC that signs the one-click unsubscribe links (List-Unsubscribe) of
+   * non-transactional e-mails; at least 32 characters, e.g. `openssl rand -base64 48`. Required
+   * when NODE_ENV=production; elsewhere one is generated once into DATA_DIR/email/. Changing it
+   * invalidates the links of e-mails already sent.
+   */
+  EMAIL_UNSUBSCRIBE_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
 });
 
 export type EmailEnv = z.infer<typeof emailEnvSchema>;

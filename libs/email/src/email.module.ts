@@ -3,17 +3,28 @@ import { FeatureModule, defineFeature } from '@coursehub/messaging';
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
+import { EmailPreference, EmailPreferenceSchema } from './data/email-preference.schema';
+import { EmailPreferencesRepository } from './data/email-preferences.repository';
 import { EmailRecord, EmailRecordSchema } from './data/email-record.schema';
 import { EmailRecordsRepository } from './data/email-records.repository';
+import { ErasedUser, ErasedUserSchema } from './data/erased-user.schema';
+import { ErasedUsersRepository } from './data/erased-users.repository';
 import { UserProjection, UserProjectionSchema } from './data/user-projection.schema';
 import { UserProjectionsRepository } from './data/user-projections.repository';
 import { EmailDeliveryWorker } from './domain/email-delivery.worker';
+import { EmailPreferencesService } from './domain/email-preferences.service';
+import { EmailLogService } from './domain/email-log.service';
 import { EmailReadiness } from './domain/email-readiness';
 import { EmailsService } from './domain/emails.service';
+import { FailedDeliveries } from './domain/failed-deliveries';
 import { Mailer } from './domain/mailer';
+import { PersonalEmailDataService } from './domain/personal-email-data.service';
 import { SmtpRelayHealth } from './domain/smtp-relay-health';
+import { UnsubscribeTokens } from './domain/unsubscribe-tokens';
 import { EMAIL_CONNECTION, EMAIL_FEATURE, EMAIL_MODULE_OPTIONS } from './email.constants';
 import { EmailEnv, emailEnvSchema } from './email.env';
+import { EmailPreferencesController } from './http/email-preferences.controller';
+import { UnsubscribeController } from './http/unsubscribe.controller';
 import { EmailsController } from './http/emails.controller';
 import { EmailMessageHandlers } from './messaging/email-message-handlers';
 
@@ -60,18 +71,34 @@ export class EmailModule {
           [
             { name: EmailRecord.name, schema: EmailRecordSchema },
             { name: UserProjection.name, schema: UserProjectionSchema },
+            { name: EmailPreference.name, schema: EmailPreferenceSchema },
+            { name: ErasedUser.name, schema: ErasedUserSchema },
           ],
           EMAIL_CONNECTION,
         ),
       ],
-      controllers: [EmailsController, EmailMessageHandlers],
+      // The user-facing routes first: `GET /emails/preferences` must not be taken for the admin's
+      // `GET /emails/:id`.
+      controllers: [
+        EmailPreferencesController,
+        UnsubscribeController,
+        EmailsController,
+        EmailMessageHandlers,
+      ],
       providers: [
         { provide: EMAIL_MODULE_OPTIONS, useValue: resolved },
         EmailRecordsRepository,
         UserProjectionsRepository,
+        EmailPreferencesRepository,
+        ErasedUsersRepository,
+        UnsubscribeTokens,
+        EmailPreferencesService,
         EmailsService,
+        PersonalEmailDataService,
+        EmailLogService,
         Mailer,
         SmtpRelayHealth,
+        FailedDeliveries,
         EmailDeliveryWorker,
         EmailReadiness,
       ],

@@ -185,7 +185,10 @@ describe('e-mail delivery through relay and MongoDB outages', () => {
 
   it('re-sends under the same Message-ID when a worker stops before it could record a send', async () => {
     const started = Date.now();
-    const shortLease = { ...env, EMAIL_LEASE_MS: '1500' };
+    // Short enough to keep the test quick, long enough that a send and its record on a loaded
+    // machine (the whole suite on two cores) finish within it: a lease that runs out while the
+    // second worker is still recording would add a legitimate but unplanned third send.
+    const shortLease = { ...env, EMAIL_LEASE_MS: '3000' };
     const infrastructure = { mongoUrl: mongo.url('email_crash'), smtpUrl };
     const first = await startEmailApp(infrastructure, shortLease);
     const events = Array.from({ length: 3 }, (_, index) => registered(`crash-${index}`));

@@ -1,24 +1,21 @@
-export * from './consumer/consumer-lag.monitor';
-export * from './consumer/dead-letters';
-export * from './consumer/decorators';
-export * from './consumer/dlq-command';
-export * from './consumer/event-consumer.interceptor';
-export * from './consumer/idempotent-consumer';
+/*
+ * The public API: what features, apps, scripts and other libraries' tests use. The rest (migrations,
+ * relay, transports, dead-letter stores, admin helpers) is this library's own: its code and tests
+ * import it by path.
+ */
+export { ConsumerLagMonitor } from './consumer/consumer-lag.monitor';
+export type { DeadLetter } from './consumer/dead-letters';
+export { AnswerRequest, ConsumeEvent } from './consumer/decorators';
+export { runDlqCommand } from './consumer/dlq-command';
+export { ProcessedEvents } from './consumer/idempotent-consumer';
 export * from './feature';
-export * from './health/kafka-readiness';
-export * from './message-bus';
-export * from './messaging.constants';
-export * from './messaging.env';
-export * from './messaging.errors';
-export * from './messaging.module';
-export * from './outbox/add-outbox-traceparent.migration';
-export * from './outbox/create-messaging-tables.migration';
-export * from './outbox/outbox';
-export * from './outbox/outbox-admin';
-export * from './outbox/outbox-message.entity';
-export * from './outbox/outbox-relay';
-export * from './outbox/outbox-relay.module';
-export * from './outbox/park-outbox-and-dead-letters.migration';
-export * from './transport/in-process.transport';
-export * from './transport/kafka-options';
-export * from './topics';
+export { MessageBus } from './message-bus';
+export type { MessagingOptions, TransportKind } from './messaging.constants';
+export { kafkaEnvSchema } from './messaging.env';
+export { PermanentEventError, RequestTimeoutError, TransportUnavailableError } from './messaging.errors';
+export { connectMessaging } from './messaging.module';
+export { Outbox } from './outbox/outbox';
+export type { KafkaConnection } from './transport/kafka-options';
+export { readTopicsToEnd } from './transport/read-topics-to-end';
+export type { ReadTopicsOptions } from './transport/read-topics-to-end';
+export { runKafkaTopicsCommand } from './topics';

@@ -12,6 +12,12 @@ export interface PublishedMessage {
   headers?: Record<string, string>;
 }
 
+interface KafkaMessageOut {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
 /** The one way features publish and request: module code never sees which transport runs. */
 @Injectable()
 export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -79,6 +85,54 @@ export class MessageBus implements OnApplicationBootstrap, OnApplicationShutdown
       await lastValueFrom(this.client.emit(message.topic, payload), { defaultValue: undefined });
     } catch (error) {
       throw new TransportUnavailableError(message.topic, error);
+    }
+  }
+
+  /**
+   * Whether `publishBatch` sends many messages in one broker request (Kafka). In-process, a batch
+   * is delivered one message after the other, each waiting for its handlers, as `publish` does.
+   */
+  get publishesInBatches(): boolean {
+    return this.client instanceof ClientKafka;
+  }
+
+  /**
+   * Publishes `messages` in their order and waits for the broker's acknowledgement of all of them:
+   * on Kafka one `sendBatch` (one request per broker, the messages of a partition in order); if it
+   * fails, some partitions may have been written (a later retry duplicates them: consumers are
+   * idempotent), and nothing should be counted as sent.
+   */
+  async publishBatch(messages: PublishedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    if (!(this.client instanceof ClientKafka)) {
+      for (const message of messages) await this.publish(message);
+      return;
+    }
+    const byTopic = new Map<string, KafkaMessageOut[]>();
+    for (const message of messages) {
+      // What Nest's KafkaRequestSerializer makes of `publish`'s payload, so consumers see no difference.
+      const serialized: KafkaMessageOut = {
+        key: message.key,
+        value: typeof message.value === 'string' ? message.value : JSON.stringify(message.value),
+        headers: message.headers ?? {},
+      };
+      const topicMessages = byTopic.get(message.topic);
+      if (topicMessages) topicMessages.push(serialized);
+      else byTopic.set(message.topic, [serialized]);
+    }
+    const topics = [...byTopic.keys()].join(', ');
+    try {
+      // Throws until connected ("No producer initialized"): transient, like a broker away.
+      const producer = this.client.producer;
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicMessages]) => ({
+          topic,
+          messages: topicMessages,
+        })),
+      });
+    } catch (error) {
+      throw new TransportUnavailableError(topics, error);
     }
   }
 

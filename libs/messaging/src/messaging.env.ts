@@ -21,8 +21,23 @@ export const kafkaEnvSchema = z.object({
   KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
-  /** Longest wait of an idle fetch; also bounds how fast an idle consumer notices new data on some brokers. */
-  KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10_000).default(500),
+  /**
+   * Longest wait of an idle fetch. A broker answers a fetch as soon as data arrives, but some (the
+   * librdkafka mock among them) only at this deadline: then it bounds how late an idle consumer sees
+   * a new event. Lower = fresher events, more idle fetch requests (1000 / this per broker and second).
+   */
+  KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(10_000).default(100),
+  /**
+   * Partitions of the subscribed topics whose events a consumer handles at the same time. Within a
+   * partition (so for one key: an order, a user) events stay one after the other, in order.
+   */
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * Events a consumer handles at the same time, across its partitions: a fetched batch runs its
+   * keys side by side, each key's events one after the other, in order (offsets are committed in
+   * partition order). 1: one event at a time.
+   */
+  KAFKA_EVENTS_IN_FLIGHT: z.coerce.number().int().min(1).max(256).default(16),
   /**
    * A consumer silent this long is dropped from its group and its partitions move to the others
    * (also how long a rebalance may take). Heartbeats go every tenth of it.
@@ -42,6 +57,16 @@ export const kafkaEnvSchema = z.object({
   MESSAGING_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
   /** How often the outbox relay looks for unsent events. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(250),
+  /**
+   * Events the relay claims per pass; with Kafka they go in one produce request and are marked sent
+   * in one statement.
+   */
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
+  /**
+   * With Kafka, the relay LISTENs for the notification `Outbox.add` sends at commit and publishes at
+   * once (one extra connection per feature database); OUTBOX_POLL_MS stays the fallback. Off: poll only.
+   */
+  OUTBOX_LISTEN: envBoolean.default(true),
   /** Longest wait of the outbox relay between two attempts after a failed publish. */
   OUTBOX_RETRY_MAX_MS: z.coerce.number().int().min(10).default(10_000),
   /**

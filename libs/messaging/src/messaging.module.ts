@@ -11,6 +11,7 @@ import { MessageBus } from './message-bus';
 import { MESSAGING_CLIENT, MESSAGING_OPTIONS, MessagingOptions } from './messaging.constants';
 import { KafkaEnv } from './messaging.env';
 import { InProcessClient, InProcessServer } from './transport/in-process.transport';
+import { KeyOrderedServerKafka } from './transport/key-ordered-server-kafka';
 import {
   kafkaClientOptions,
   KAFKA_CONNECTION_KEYS,
@@ -81,7 +82,12 @@ export function connectMessaging(app: INestApplication): void {
   // A process whose features only publish and request (order) needs no consumer.
   if (options.consumesMessages === false) return;
   if (options.transport === 'kafka') {
-    app.connectMicroservice(kafkaTransportOptions(app.get(KafkaConnection)), { inheritAppConfig: true });
+    const connection = app.get(KafkaConnection);
+    const server = new KeyOrderedServerKafka(
+      kafkaTransportOptions(connection).options!,
+      connection.eventsInFlight ?? 1,
+    );
+    app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   } else {
     app.connectMicroservice({ strategy: new InProcessServer() }, { inheritAppConfig: true });
   }

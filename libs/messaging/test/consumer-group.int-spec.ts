@@ -1,11 +1,6 @@
 import { createEnvelope, defineEvent, EventEnvelope } from '@coursehub/contracts';
-import { createHttpApp, FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
-import {
-  createTemporaryDatabase,
-  KafkaMockCluster,
-  TemporaryDatabase,
-  TestTokenIssuer,
-} from '@coursehub/testing';
+import { createHttpApp, FeatureTransactions, InjectFeatureTransactions, sqlMigration } from '@coursehub/core';
+import { MessagingTestBed } from '@coursehub/testing';
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, KafkaContext, Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,7 +9,7 @@ import { Consumer, Kafka, logLevel, Producer } from 'kafkajs';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import {
   connectMessaging,
@@ -35,16 +30,12 @@ import { eventually } from './ledger-test-app';
 const PARTITIONS = 6;
 const workItemDone = defineEvent('test.work-item.done', 1, z.object({ item: z.number().int() }));
 
-class CreateWorkEffects1763700000002 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      'CREATE TABLE work_effects (id bigserial PRIMARY KEY, event_id uuid NOT NULL, replica text NOT NULL, partition int NOT NULL)',
-    );
-  }
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE work_effects');
-  }
-}
+const CreateWorkEffects1763700000002 = sqlMigration('CreateWorkEffects1763700000002', {
+  up: [
+    'CREATE TABLE work_effects (id bigserial PRIMARY KEY, event_id uuid NOT NULL, replica text NOT NULL, partition int NOT NULL)',
+  ],
+  down: ['DROP TABLE work_effects'],
+});
 
 const REPLICA_NAME = Symbol('REPLICA_NAME');
 
@@ -123,8 +114,7 @@ interface Effect {
 const partitionsOf = (rows: Effect[]) => [...new Set(rows.map((row) => row.partition))].sort((a, b) => a - b);
 
 describe('two replicas in one Kafka consumer group', () => {
-  let database: TemporaryDatabase;
-  let cluster: KafkaMockCluster;
+  let bed: MessagingTestBed;
   let dataSource: DataSource;
   let producer: Producer;
   let first: Replica;
@@ -149,21 +139,13 @@ describe('two replicas in one Kafka consumer group', () => {
   }
 
   beforeAll(async () => {
-    database = await createTemporaryDatabase('consumer_group_test');
-    cluster = await KafkaMockCluster.start({ brokers: 1 });
+    // The mock completes a rebalance only when the session timeout runs out: the test bed keeps it short.
+    bed = await MessagingTestBed.start({ name: 'consumer_group_test', kafka: true });
     // Before anyone subscribes: auto-creation would give the mock's default partition count.
-    await cluster.createTopic(workItemDone.topic, PARTITIONS);
-    Object.assign(process.env, {
+    await bed.cluster.createTopic(workItemDone.topic, PARTITIONS);
+    Object.assign(process.env, bed.env, {
       LOG_LEVEL: 'warn',
       LOG_FILE: logFile,
-      JWT_PUBLIC_KEY: new TestTokenIssuer().publicKeyPem,
-      DATABASE_URL: database.url,
-      KAFKA_BROKERS: cluster.bootstrapServers.join(','),
-      KAFKA_MAX_WAIT_MS: '50',
-      KAFKA_IDEMPOTENT_PRODUCER: 'false',
-      // The mock completes a rebalance only when the session timeout runs out: keep it short.
-      KAFKA_SESSION_TIMEOUT_MS: '6000',
-      KAFKA_GROUP_ID: `workers-${Date.now()}`,
       MESSAGING_RETRY_BASE_MS: '20',
     });
 
@@ -176,7 +158,7 @@ describe('two replicas in one Kafka consumer group', () => {
 
     producer = new Kafka({
       clientId: 'consumer-group-test-publisher',
-      brokers: cluster.bootstrapServers,
+      brokers: bed.cluster.bootstrapServers,
       logLevel: logLevel.ERROR,
     }).producer({ allowAutoTopicCreation: false, idempotent: false });
     await producer.connect();
@@ -186,8 +168,7 @@ describe('two replicas in one Kafka consumer group', () => {
     await producer?.disconnect();
     // Together: a replica closed alone would leave the other blocked in a rejoin until the mock elects.
     await Promise.all([first?.app.close(), second?.app.close()]);
-    await cluster?.stop();
-    await database?.drop();
+    await bed?.stop();
     rmSync(logFile, { force: true });
   });
 

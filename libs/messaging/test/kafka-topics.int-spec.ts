@@ -5,7 +5,7 @@
  * tested up to the broker's refusal (the command must fail loudly, name the topics and exit 1).
  */
 import { KafkaMockCluster } from '@coursehub/testing';
-import { declaredTopics, runKafkaTopicsCommand, TopicsPlan } from '../src';
+import { declaredTopics, runKafkaTopicsCommand, TopicsPlan } from '../src/topics';
 
 let cluster: KafkaMockCluster;
 const preCreated = { matching: 'coursehub.course.published.v1', tooFew: 'coursehub.user.registered.v1' };

@@ -5,7 +5,7 @@ import {
   defineRequest,
   EventEnvelope,
 } from '@coursehub/contracts';
-import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
+import { FeatureTransactions, InjectFeatureTransactions, sqlMigration } from '@coursehub/core';
 import {
   createTemporaryDatabase,
   eventually,
@@ -19,7 +19,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { IsString } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { z } from 'zod';
 import { DataSource } from 'typeorm';
 import {
@@ -27,7 +27,6 @@ import {
   ConsumeEvent,
   createRootModule,
   DeadLetter,
-  DeadLetterTable,
   defineFeature,
   FeatureModule,
   MessageBus,
@@ -37,6 +36,7 @@ import {
   startApp,
   TransportKind,
 } from '../src';
+import { DeadLetterTable } from '../src/consumer/dead-letters';
 
 export { eventually };
 
@@ -64,14 +64,10 @@ export class AppliedNote {
   @Column('text') text!: string;
 }
 
-class CreateAppliedNotes1763700000001 implements MigrationInterface {
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('CREATE TABLE applied_notes ("eventId" uuid PRIMARY KEY, text text NOT NULL)');
-  }
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP TABLE applied_notes');
-  }
-}
+const CreateAppliedNotes1763700000001 = sqlMigration('CreateAppliedNotes1763700000001', {
+  up: ['CREATE TABLE applied_notes ("eventId" uuid PRIMARY KEY, text text NOT NULL)'],
+  down: ['DROP TABLE applied_notes'],
+});
 
 class AddNoteDto {
   @IsString() text!: string;
@@ -153,15 +149,6 @@ class LedgerModule {
   }
 }
 
-/** The dead letters of the ledger: its `dead_letters` table in-process, the `.dlq` topic on Kafka. */
-export async function ledgerDeadLetters(
-  transport: TransportKind,
-  dataSource: DataSource,
-): Promise<DeadLetter[]> {
-  if (transport === 'kafka') return [...deadLetters] as DeadLetter[];
-  return new DeadLetterTable((sql, parameters) => dataSource.query(sql, parameters)).list();
-}
-
 export async function startLedgerApp(
   transport: TransportKind,
   env: Record<string, string>,
@@ -229,5 +216,17 @@ export class LedgerDeployment {
     await this.app?.close();
     await this.cluster?.stop();
     await this.database?.drop();
+  }
+
+  /** The dead letters of the ledger: its `dead_letters` table in-process, the `.dlq` topic on Kafka. */
+  async deadLetters(): Promise<DeadLetter[]> {
+    if (this.transport === 'kafka') return [...deadLetters] as DeadLetter[];
+    return new DeadLetterTable((sql, parameters) => this.dataSource.query(sql, parameters)).list();
+  }
+
+  /** Forgets the dead letters and handler calls seen so far (before each test). */
+  forgetCalls(): void {
+    deadLetters.length = 0;
+    handlerCalls.length = 0;
   }
 }

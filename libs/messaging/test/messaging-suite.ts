@@ -3,17 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RequestTimeoutError, TransportKind } from '../src';
-import {
-  deadLetters,
-  echo,
-  eventually,
-  handlerCalls,
-  ledgerDeadLetters,
-  newNote,
-  noteAdded,
-  nobodyHome,
-  LedgerDeployment,
-} from './ledger-test-app';
+import { eventually } from '@coursehub/testing';
+import { echo, handlerCalls, LedgerDeployment, newNote, nobodyHome, noteAdded } from './ledger-test-app';
 
 export function describeMessagingSuite(transport: TransportKind): void {
   describe(`messaging over the ${transport} transport`, () => {
@@ -41,11 +32,10 @@ export function describeMessagingSuite(transport: TransportKind): void {
       rmSync(logFile, { force: true });
     });
 
-    const deadLetterList = () => ledgerDeadLetters(transport, ledger.dataSource);
+    const deadLetterList = () => ledger.deadLetters();
 
     beforeEach(async () => {
-      deadLetters.length = 0;
-      handlerCalls.length = 0;
+      ledger.forgetCalls();
       if (transport === 'in-process') await ledger.dataSource.query('DELETE FROM dead_letters');
     });
 

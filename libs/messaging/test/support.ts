@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DlqIo, runDlqCommand } from '../src';
+import { DlqIo, runDlqCommand } from '../src/consumer/dlq-command';
 
 /** The URL of another database on the same server. */
 export function databaseUrl(url: string, database: string): string {

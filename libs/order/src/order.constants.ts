@@ -1,6 +1,9 @@
 /** The order feature's name: also its database, TypeORM data source and transaction host. */
 export const ORDER_FEATURE = 'order';
 
+/** Consumer name under which processed `user.deleted` events are recorded (idempotency key scope). */
+export const USER_ERASURE_CONSUMER = 'order.user-erasure';
+
 export const ORDER_STATUSES = ['confirmed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

@@ -1,3 +1,4 @@
+import { envBoolean } from '@coursehub/core';
 import { kafkaEnvSchema } from '@coursehub/messaging';
 import { z } from 'zod';
 
@@ -15,6 +16,11 @@ export const orderEnvSchema = kafkaEnvSchema
     COURSE_SNAPSHOT_MAX_STALE_MS: z.coerce.number().int().min(0).default(3_600_000),
     /** After a failed `course.get`, how long orders use remembered snapshots without asking again. */
     COURSE_CATALOG_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
+    /**
+     * When true, `POST /orders` answers 403 to callers whose access token does not say
+     * `emailVerified: true` (tokens without the claim count as unverified). Off by default.
+     */
+    ORDERS_REQUIRE_VERIFIED_EMAIL: envBoolean.default(false),
   });
 
 export type OrderEnv = z.infer<typeof orderEnvSchema>;

@@ -1,21 +1,6 @@
-import {
-  courseGet,
-  CourseSnapshot,
-  EventEnvelope,
-  orderCancelled,
-  orderConfirmed,
-  ReplyOf,
-  RequestOf,
-} from '@coursehub/contracts';
+import { EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
-import {
-  AnswerRequest,
-  ConsumeEvent,
-  createRootModule,
-  defineFeature,
-  FeatureModule,
-  startApp,
-} from '@coursehub/messaging';
+import { ConsumeEvent, createRootModule, startApp } from '@coursehub/messaging';
 import {
   apiCall,
   createTemporaryDatabase,
@@ -30,69 +15,30 @@ import { Controller, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ORDER_FEATURE, OrderModule } from '../src';
+import { CourseStubModule, InMemoryCourseCatalogue } from './course-stub';
 
 export { eventually };
 
-/** The course service as the order feature sees it: `course.get` answers from memory. */
+/** The order events, as a consumer of them receives them. */
 @Injectable()
-export class InMemoryCourseCatalogue {
-  readonly courses = new Map<string, CourseSnapshot>();
-  /** While false, `course.get` fails as a course service that is down. */
-  answering = true;
-  /** The order events, as a consumer of them receives them. */
-  readonly orderEvents: EventEnvelope[] = [];
-
-  add(input: { title: string; price: number; status?: CourseSnapshot['status'] }): CourseSnapshot {
-    const course: CourseSnapshot = {
-      id: randomUUID(),
-      slug: `${input.title.toLowerCase().replace(/\W+/g, '-')}-${randomUUID().slice(0, 8)}`,
-      title: input.title,
-      status: input.status ?? 'published',
-      instructorId: randomUUID(),
-      category: 'development',
-      tags: ['testing'],
-      price: input.price,
-      currency: 'EUR',
-    };
-    this.courses.set(course.id, course);
-    return course;
-  }
+class OrderEventLog {
+  readonly events: EventEnvelope[] = [];
 }
 
 @Controller()
-class CourseStubHandlers {
-  constructor(private readonly catalogue: InMemoryCourseCatalogue) {}
-
-  @AnswerRequest(courseGet)
-  answer(@Payload() request: RequestOf<typeof courseGet>): ReplyOf<typeof courseGet> {
-    if (!this.catalogue.answering) throw new Error('course service down');
-    const course = this.catalogue.courses.get(request.courseId);
-    return course ? { found: true, course } : { found: false };
-  }
+class OrderEventRecorder {
+  constructor(private readonly log: OrderEventLog) {}
 
   @ConsumeEvent(orderConfirmed)
   confirmed(@Payload() envelope: EventEnvelope): void {
-    this.catalogue.orderEvents.push(envelope);
+    this.log.events.push(envelope);
   }
 
   @ConsumeEvent(orderCancelled)
   cancelled(@Payload() envelope: EventEnvelope): void {
-    this.catalogue.orderEvents.push(envelope);
-  }
-}
-
-/** A stand-in course feature without a database: answers `course.get`, records order events. */
-class CourseStubModule {
-  static register(): FeatureModule {
-    return defineFeature(CourseStubModule, {
-      name: 'course-stub',
-      consumesMessages: true,
-      controllers: [CourseStubHandlers],
-      providers: [InMemoryCourseCatalogue],
-    });
+    this.log.events.push(envelope);
   }
 }
 
@@ -106,13 +52,18 @@ export class OrderTestApp {
   url!: string;
   dataSource!: DataSource;
   catalogue!: InMemoryCourseCatalogue;
+  private orderEvents!: OrderEventLog;
 
   async start(env: Record<string, string> = {}): Promise<void> {
     this.database = await createTemporaryDatabase('order_test');
     const root = createRootModule({
       service: 'order',
       transport: 'in-process',
-      features: [OrderModule.register(), CourseStubModule.register()],
+      features: [
+        OrderModule.register(),
+        // The stub course feature also records the order events, as a consumer of them would.
+        CourseStubModule.register({ controllers: [OrderEventRecorder], providers: [OrderEventLog] }),
+      ],
       env: {
         ...process.env,
         DATABASE_URL: this.database.url,
@@ -129,6 +80,7 @@ export class OrderTestApp {
     }));
     this.dataSource = this.app.get<DataSource>(getDataSourceToken(ORDER_FEATURE));
     this.catalogue = this.app.get(InMemoryCourseCatalogue);
+    this.orderEvents = this.app.get(OrderEventLog);
   }
 
   async stop(): Promise<void> {
@@ -150,7 +102,7 @@ export class OrderTestApp {
 
   /** One order's events in the order they happened. */
   eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[] {
-    return (this.catalogue.orderEvents as EventEnvelope<{ orderId: string }>[])
+    return (this.orderEvents.events as EventEnvelope<{ orderId: string }>[])
       .filter((event) => event.data.orderId === orderId)
       .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
   }

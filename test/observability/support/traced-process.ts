@@ -1,4 +1,4 @@
-// First, as in apps/*/src/main.ts: tracing starts (when configured) before what it instruments loads.
+// First, as in every app root (apps/*/src/<app>-service.ts): tracing starts (when configured) before what it instruments loads.
 import '@coursehub/core/start-tracing';
 import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';

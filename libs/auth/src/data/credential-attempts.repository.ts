@@ -2,8 +2,12 @@ import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core'
 import { Injectable } from '@nestjs/common';
 import { AUTH_FEATURE } from '../auth.constants';
 
-/** What is counted: failed logins per client network and per account, registrations per client. */
-export type AttemptScope = 'login-client' | 'login-account' | 'register-client';
+/**
+ * What is counted: failed logins per client network and per account, registrations per client,
+ * password reset requests per client and per account, verification e-mail resends per user.
+ */
+export type AttemptScope =
+  'login-client' | 'login-account' | 'register-client' | 'reset-client' | 'reset-account' | 'verify-resend';
 
 export interface BackoffPolicy {
   /** Attempts within the window before delays start. */
@@ -58,6 +62,13 @@ export class CredentialAttemptsRepository {
     await this.transactions.tx.query('DELETE FROM credential_attempts WHERE scope = $1 AND subject = $2', [
       scope,
       subject,
+    ]);
+  }
+
+  /** Forgets every count of the subjects (an erased account's). */
+  async clearSubjects(subjects: string[]): Promise<void> {
+    await this.transactions.tx.query('DELETE FROM credential_attempts WHERE subject = ANY($1::text[])', [
+      subjects,
     ]);
   }
 

@@ -1,4 +1,11 @@
-import { CreatedAtColumn, type Role, TextColumn, UpdatedAtColumn, UuidPrimaryKey } from '@coursehub/core';
+import {
+  CreatedAtColumn,
+  type Role,
+  TextColumn,
+  TimestampColumn,
+  UpdatedAtColumn,
+  UuidPrimaryKey,
+} from '@coursehub/core';
 import { Column, Entity } from 'typeorm';
 
 @Entity({ name: 'users' })
@@ -18,6 +25,10 @@ export class UserEntity {
 
   @Column({ type: 'text', array: true, default: () => "'{student}'" })
   roles!: Role[];
+
+  /** When the owner proved the address theirs (the link of a verification e-mail); null until then. */
+  @TimestampColumn('email_verified_at', { nullable: true })
+  emailVerifiedAt!: Date | null;
 
   @CreatedAtColumn()
   createdAt!: Date;

@@ -8,6 +8,7 @@ export interface NewUserRow {
   displayName: string;
   passwordHash: string;
   roles: Role[];
+  emailVerifiedAt?: Date | null;
 }
 
 export interface UserFilters {
@@ -67,21 +68,51 @@ export class UsersRepository {
     await this.transactions.tx.update(UserEntity, { id }, { passwordHash });
   }
 
-  /** How many users have `role` (for "the last admin" rules: lock with lockForTransaction first). */
-  countWithRole(role: Role): Promise<number> {
-    return this.transactions.tx
-      .getRepository(UserEntity)
-      .createQueryBuilder('user')
-      .where(':role = ANY(user.roles)', { role })
-      .getCount();
+  /** Locks the user's row until the transaction ends (concurrent changes of one account queue up). */
+  findByIdForUpdate(id: string): Promise<UserEntity | null> {
+    return this.transactions.tx.findOne(UserEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  async anyWithRole(role: Role): Promise<boolean> {
+  /** The updated user (null when there is none), or 'email-taken' when `changes.email` belongs to another account. */
+  async updateProfile(
+    id: string,
+    changes: { displayName?: string; email?: string; emailVerifiedAt?: Date | null },
+  ): Promise<UserEntity | null | 'email-taken'> {
+    const repository = this.transactions.tx.getRepository(UserEntity);
+    const user = await repository.findOneBy({ id });
+    if (!user) return null;
+    Object.assign(user, changes);
+    return onUniqueViolation(
+      EMAIL_UNIQUE_INDEX,
+      () => repository.save(user),
+      () => 'email-taken' as const,
+    );
+  }
+
+  /** Whether an account other than `exceptId` has the (normalised) e-mail. */
+  async emailTaken(email: string, exceptId?: string): Promise<boolean> {
+    const user = await this.findByEmail(email);
+    return user !== null && user.id !== exceptId;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.transactions.tx.delete(UserEntity, { id });
+  }
+
+  /** How many users have `role` (for "the last admin" rules: lock with lockForTransaction first). */
+  countWithRole(role: Role): Promise<number> {
+    return this.withRole(role).getCount();
+  }
+
+  anyWithRole(role: Role): Promise<boolean> {
+    return this.withRole(role).getExists();
+  }
+
+  private withRole(role: Role) {
     return this.transactions.tx
       .getRepository(UserEntity)
       .createQueryBuilder('user')
-      .where(':role = ANY(user.roles)', { role })
-      .getExists();
+      .where(':role = ANY(user.roles)', { role });
   }
 
   /** Waits for, then holds until the transaction ends, the lock named `name`. */

@@ -1,7 +1,7 @@
 import { JwtAccessStrategy } from '@coursehub/core';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
@@ -20,6 +20,7 @@ function configOf(values: Record<string, unknown>): ConfigService {
 
 describe('AccessTokensService', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-keys-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   const config = configOf({ DATA_DIR: dataDir });
   const keys = new SigningKeysService(config as never);
   const tokens = new AccessTokensService(
@@ -81,5 +82,21 @@ describe('AccessTokensService', () => {
         iat: 0,
       }),
     ).toEqual(user);
+  });
+
+  it('carries emailVerified from the account to the caller the core strategy maps', async () => {
+    const strategy = Object.create(JwtAccessStrategy.prototype) as JwtAccessStrategy;
+    for (const emailVerified of [true, false]) {
+      const token = await tokens.issue({ ...user, emailVerified });
+      const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      expect(claims.emailVerified).toBe(emailVerified);
+      expect(strategy.validate(claims as never)).toEqual({ ...user, emailVerified });
+    }
+    // Tokens issued before the claim existed map without it.
+    const older = strategy.validate({ sub: user.id, email: user.email, roles: ['student'] } as never);
+    expect(older).not.toHaveProperty('emailVerified');
   });
 });

@@ -39,7 +39,12 @@ export class AccessTokensService {
   issue(user: AuthenticatedUser, now = new Date()): Promise<string> {
     const { keyId, privateKey } = this.keys.current;
     // `iat` given explicitly so `exp` counts from `now` (jsonwebtoken adds expiresIn to it).
-    const claims = { email: user.email, roles: user.roles, iat: Math.floor(now.getTime() / 1000) };
+    const claims = {
+      email: user.email,
+      roles: user.roles,
+      ...(user.emailVerified === undefined ? {} : { emailVerified: user.emailVerified }),
+      iat: Math.floor(now.getTime() / 1000),
+    };
     return this.jwt.signAsync(claims, { subject: user.id, keyid: keyId, privateKey });
   }
 }

@@ -45,7 +45,14 @@ export class AdminSeeder implements OnApplicationBootstrap {
         this.logger.warn('ADMIN_EMAIL is set without ADMIN_PASSWORD: no admin was created');
         return;
       }
-      await this.users.create({ email, password, displayName: 'Administrator', roles: ['admin'] });
+      // The operator chose the address: it is taken as verified (no verification e-mail).
+      await this.users.create({
+        email,
+        password,
+        displayName: 'Administrator',
+        roles: ['admin'],
+        emailVerified: true,
+      });
       this.logger.log(`Seeded the first admin: ${email}`);
     });
   }

@@ -15,6 +15,7 @@ const ada: UserEntity = {
   displayName: 'Ada',
   passwordHash: 'hash-of:analytical-engine',
   roles: ['student', 'instructor'],
+  emailVerifiedAt: null,
   createdAt: new Date('2026-01-01T00:00:00Z'),
   updatedAt: new Date('2026-01-01T00:00:00Z'),
 };
@@ -91,7 +92,12 @@ describe('AuthService', () => {
     await expect(
       auth.login({ email: '  ADA@Example.com ', password: 'analytical-engine' }, '192.0.2.1'),
     ).resolves.toEqual({
-      accessToken: `access-for:${JSON.stringify({ id: ada.id, email: ada.email, roles: ada.roles })}`,
+      accessToken: `access-for:${JSON.stringify({
+        id: ada.id,
+        email: ada.email,
+        roles: ada.roles,
+        emailVerified: false,
+      })}`,
       refreshToken: `refresh-for:${ada.id}`,
       expiresIn: 900,
       tokenType: 'Bearer',

@@ -81,7 +81,12 @@ export class AuthService {
   }
 
   private async tokenPair(user: UserEntity, refreshToken: string): Promise<TokenPair> {
-    const principal: AuthenticatedUser = { id: user.id, email: user.email, roles: user.roles };
+    const principal: AuthenticatedUser = {
+      id: user.id,
+      email: user.email,
+      roles: user.roles,
+      emailVerified: user.emailVerifiedAt !== null,
+    };
     return {
       accessToken: await this.accessTokens.issue(principal),
       refreshToken,

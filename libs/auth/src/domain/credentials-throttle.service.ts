@@ -56,9 +56,39 @@ export class CredentialsThrottle implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Seconds the client must wait before trying `scope` again (0: it may try now). */
-  async clientRetryAfterSeconds(scope: 'login' | 'register', client: string): Promise<number> {
+  async clientRetryAfterSeconds(scope: ClientScope, client: string): Promise<number> {
     const remaining = await this.attempts.remainingDelayMs(`${scope}-client`, client);
     return Math.ceil(remaining / 1000);
+  }
+
+  /** Seconds the user must wait before asking for another verification e-mail (0: now). */
+  async resendRetryAfterSeconds(userId: string): Promise<number> {
+    return Math.ceil((await this.attempts.remainingDelayMs('verify-resend', userId)) / 1000);
+  }
+
+  async recordVerificationResend(userId: string): Promise<void> {
+    await this.attempts.record('verify-resend', userId, this.client);
+  }
+
+  /**
+   * Counts a password reset request against the client (refused with 429 beyond its budget,
+   * whatever the address) and against the address; false when the address is over its budget:
+   * then no e-mail goes out (the answer stays the same), so nobody can flood a mailbox.
+   */
+  async recordPasswordReset(email: string, client: string): Promise<boolean> {
+    const account = accountKeyOf(email);
+    const [, waiting] = await Promise.all([
+      this.attempts.record('reset-client', client, this.client),
+      this.attempts.remainingDelayMs('reset-account', account),
+    ]);
+    if (waiting > 0) return false;
+    await this.attempts.record('reset-account', account, this.client);
+    return true;
+  }
+
+  /** Forgets the counts kept about an erased account (its addresses and its id). */
+  async forgetAccount(userId: string, emails: string[]): Promise<void> {
+    await this.attempts.clearSubjects([userId, ...emails.map(accountKeyOf)]);
   }
 
   async recordRegistration(client: string): Promise<void> {
@@ -83,6 +113,9 @@ export class CredentialsThrottle implements OnModuleInit, OnModuleDestroy {
     await this.attempts.clear('login-account' satisfies AttemptScope, accountKeyOf(email));
   }
 }
+
+/** The routes whose callers are counted by client address. */
+export type ClientScope = 'login' | 'register' | 'reset';
 
 /** Accounts are counted by a hash of the normalised e-mail: unknown addresses too, without storing them. */
 function accountKeyOf(email: string): string {

@@ -8,16 +8,19 @@ import { RefreshTokenEntity } from '../data/refresh-token.entity';
 import { NewRefreshToken, RefreshTokensRepository } from '../data/refresh-tokens.repository';
 import { hashRefreshToken, RefreshTokensService } from './refresh-tokens.service';
 
-/** The repository port in memory; `snapshot`/`restore` let the fake transactions roll back. */
-class InMemoryRefreshTokens implements Omit<RefreshTokensRepository, 'transactions'> {
+/** The repository port RefreshTokensService uses, in memory; `snapshot`/`restore` let the fake transactions roll back. */
+class InMemoryRefreshTokens implements Pick<
+  RefreshTokensRepository,
+  'insert' | 'findByHash' | 'findByHashForUpdate' | 'markSpent' | 'revokeFamily'
+> {
   rows: RefreshTokenEntity[] = [];
   lockedWithoutTransaction = false;
 
   constructor(private readonly transactions: FakeTransactions) {}
 
-  insert(token: NewRefreshToken): Promise<void> {
+  insert(token: NewRefreshToken): Promise<boolean> {
     this.rows.push({ id: randomUUID(), ...token, spentAt: null, revokedAt: null, createdAt: new Date() });
-    return Promise.resolve();
+    return Promise.resolve(true);
   }
 
   findByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {

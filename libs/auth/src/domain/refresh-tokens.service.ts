@@ -9,6 +9,9 @@ import { decideRefresh } from './refresh-rotation';
 
 export const INVALID_REFRESH_TOKEN = 'Invalid refresh token';
 
+/** The account was erased between the password check (or rotation) and the token's issue. */
+export const ACCOUNT_GONE = 'The account no longer exists';
+
 /** Only this digest is stored: a leaked table gives nobody a usable token. */
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -30,12 +33,13 @@ export class RefreshTokensService {
   /** Issues a token of `familyId`; a new login starts a new family. */
   async issue(userId: string, familyId: string = randomUUID()): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.tokens.insert({
+    const inserted = await this.tokens.insert({
       tokenHash: hashRefreshToken(token),
       familyId,
       userId,
       expiresAt: new Date(Date.now() + this.ttlSeconds * 1000),
     });
+    if (!inserted) throw new UnauthenticatedError(ACCOUNT_GONE);
     return token;
   }
 

@@ -1,4 +1,4 @@
-import { userRegistered } from '@coursehub/contracts';
+import { EventData, userRegistered, userUpdated } from '@coursehub/contracts';
 import {
   ConflictError,
   decodeCursor,
@@ -14,6 +14,7 @@ import { Injectable } from '@nestjs/common';
 import { ADMIN_ROLE_LOCK, AUTH_FEATURE } from '../auth.constants';
 import { UserEntity } from '../data/user.entity';
 import { UserFilters, UsersRepository } from '../data/users.repository';
+import { AccountTokensService } from './account-tokens.service';
 import { PasswordHasher } from './password-hasher.service';
 
 export interface NewUser {
@@ -22,6 +23,11 @@ export interface NewUser {
   /** Defaults to the part of the e-mail before the @. */
   displayName?: string;
   roles?: Role[];
+  /**
+   * True for an address the operator vouches for (the seeded admin's): no verification e-mail.
+   * Otherwise the account starts unverified and a verification e-mail is requested.
+   */
+  emailVerified?: boolean;
 }
 
 export interface UserPageRequest extends UserFilters {
@@ -37,6 +43,16 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** The `user.updated` payload of the account as it is now. */
+export function userUpdatedOf(user: UserEntity): EventData<typeof userUpdated> {
+  return {
+    userId: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    emailVerified: user.emailVerifiedAt !== null,
+  };
+}
+
 /** Accounts: creating them (and announcing them), reading, listing and changing roles. */
 @Injectable()
 export class UsersService {
@@ -44,12 +60,14 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly outbox: Outbox,
+    private readonly accountTokens: AccountTokensService,
     @InjectFeatureTransactions(AUTH_FEATURE) private readonly transactions: FeatureTransactions,
   ) {}
 
   /**
    * Creates the user and, in the same transaction (the caller's, if any), writes `user.registered`
-   * to the outbox, so the event exists exactly when the user does.
+   * (and, unless the address is vouched for, the verification e-mail's request) to the outbox, so
+   * the events exist exactly when the user does.
    */
   async create(input: NewUser): Promise<UserEntity> {
     const email = normaliseEmail(input.email);
@@ -61,6 +79,7 @@ export class UsersService {
         displayName: input.displayName ?? email.split('@')[0],
         passwordHash,
         roles: input.roles ?? ['student'],
+        emailVerifiedAt: input.emailVerified ? new Date() : null,
       });
       if (!user) throw new ConflictError('An account with this e-mail already exists');
       await this.outbox.add(
@@ -68,6 +87,8 @@ export class UsersService {
         { userId: user.id, email: user.email, displayName: user.displayName },
         { key: user.id },
       );
+      if (!input.emailVerified)
+        await this.accountTokens.requestVerification(user, 'registration', user.email);
       return user;
     });
   }

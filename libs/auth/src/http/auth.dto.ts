@@ -7,7 +7,7 @@ import { Credentials, Registration, TokenPair } from '../domain/auth.service';
 import { PublicJwk } from '../domain/signing-keys.service';
 
 /** The OpenAPI form of the one e-mail rule (@coursehub/contracts), checked on the normalised address. */
-const EMAIL_PROPERTY = {
+export const EMAIL_PROPERTY = {
   example: 'ada@example.com',
   maxLength: EMAIL_ADDRESS_MAX_LENGTH,
   format: 'email',
@@ -57,6 +57,7 @@ export class LoginDto implements Credentials {
 
 export class RefreshTokenDto {
   @ApiProperty({
+    example: 'Zx4pQ1vR8sT2uW6yA0bC3dE5fG7hJ9kL1mN3oP5qR7s',
     description: 'The refresh token from login or the previous refresh.',
     minLength: 20,
     maxLength: 200,
@@ -67,10 +68,17 @@ export class RefreshTokenDto {
 }
 
 export class TokenPairDto implements TokenPair {
-  @ApiProperty({ description: 'RS256 JWT for `Authorization: Bearer`.' })
+  @ApiProperty({
+    example:
+      'eyJhbGciOiJSUzI1NiIsImtpZCI6Ik5yS2Q0In0.eyJlbWFpbCI6ImFkYUBleGFtcGxlLmNvbSIsInN1YiI6IjZmOWMxYTU3In0.c2lnbmF0dXJl',
+    description: 'RS256 JWT for `Authorization: Bearer`.',
+  })
   accessToken!: string;
 
-  @ApiProperty({ description: 'Opaque; single use, rotated by POST /auth/refresh.' })
+  @ApiProperty({
+    example: 'Zx4pQ1vR8sT2uW6yA0bC3dE5fG7hJ9kL1mN3oP5qR7s',
+    description: 'Opaque; single use, rotated by POST /auth/refresh.',
+  })
   refreshToken!: string;
 
   @ApiProperty({ example: 900, description: 'Access token lifetime in seconds.' })
@@ -84,13 +92,19 @@ export class JwkDto implements PublicJwk {
   @ApiProperty({ example: 'RSA' })
   kty!: 'RSA';
 
-  @ApiProperty({ description: 'RSA modulus (base64url).' })
+  @ApiProperty({
+    example: 'u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0',
+    description: 'RSA modulus (base64url).',
+  })
   n!: string;
 
   @ApiProperty({ example: 'AQAB', description: 'RSA exponent (base64url).' })
   e!: string;
 
-  @ApiProperty({ description: 'Key id: the RFC 7638 thumbprint, the `kid` of the tokens it verifies.' })
+  @ApiProperty({
+    example: 'NrKd4jQ0XcVb8sLm2pYt6wZa1eRf3gHu5iJo7kMn9qS',
+    description: 'Key id: the RFC 7638 thumbprint, the `kid` of the tokens it verifies.',
+  })
   kid!: string;
 
   @ApiProperty({ example: 'RS256' })
@@ -101,6 +115,18 @@ export class JwkDto implements PublicJwk {
 }
 
 export class JwksDto {
-  @ApiProperty({ type: [JwkDto] })
+  @ApiProperty({
+    type: [JwkDto],
+    example: [
+      {
+        kty: 'RSA',
+        n: 'u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0',
+        e: 'AQAB',
+        kid: 'NrKd4jQ0XcVb8sLm2pYt6wZa1eRf3gHu5iJo7kMn9qS',
+        alg: 'RS256',
+        use: 'sig',
+      },
+    ],
+  })
   keys!: JwkDto[];
 }

@@ -1,13 +1,7 @@
-import { Authenticated, ErrorResponseDto } from '@coursehub/core';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiErrors, Authenticated, NoContent } from '@coursehub/core';
+import { Body, Controller, Delete, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountService } from '../domain/account.service';
 import { UsersService } from '../domain/users.service';
 import { ListUsersQueryDto, toUserDto, UpdateRolesDto, UserDto, UserPageDto } from './users.dto';
 
@@ -15,12 +9,15 @@ import { ListUsersQueryDto, toUserDto, UpdateRolesDto, UserDto, UserPageDto } fr
 @Controller('users')
 @Authenticated('admin')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly account: AccountService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List users (admin), newest first, filtered by role and e-mail; keyset pages.' })
   @ApiOkResponse({ type: UserPageDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid filter, limit or cursor.' })
+  @ApiErrors({ 400: 'Invalid filter, limit or cursor.' })
   async list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
     const page = await this.users.list(query);
     return { items: page.items.map(toUserDto), nextCursor: page.nextCursor };
@@ -29,8 +26,7 @@ export class UsersController {
   @Get(':id')
   @ApiOperation({ summary: 'One user (admin).' })
   @ApiOkResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiErrors({ 400: true, 404: true })
   async get(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserDto> {
     return toUserDto(await this.users.get(id));
   }
@@ -38,16 +34,22 @@ export class UsersController {
   @Patch(':id/roles')
   @ApiOperation({ summary: "Replace a user's roles (admin)." })
   @ApiOkResponse({ type: UserDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
-  @ApiConflictResponse({
-    type: ErrorResponseDto,
-    description: 'The user is the last admin and would lose the role.',
-  })
+  @ApiErrors({ 400: true, 404: true, 409: 'The user is the last admin and would lose the role.' })
   async setRoles(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateRolesDto,
   ): Promise<UserDto> {
     return toUserDto(await this.users.setRoles(id, body.roles));
+  }
+
+  @Delete(':id')
+  @NoContent()
+  @ApiOperation({
+    summary:
+      'Delete a user and everything auth holds about them (admin); other services erase theirs on `user.deleted`.',
+  })
+  @ApiErrors({ 400: true, 404: true, 409: 'The user is the last admin.' })
+  async delete(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.account.erase(id);
   }
 }

@@ -4,7 +4,7 @@ import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length 
 import { UserEntity } from '../data/user.entity';
 
 export class UserDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f9c1a57-7c6e-4d0b-a1c5-2f4b9b8f8a10' })
   id!: string;
 
   @ApiProperty({ example: 'ada@example.com' })
@@ -13,10 +13,16 @@ export class UserDto {
   @ApiProperty({ example: 'Ada Lovelace' })
   displayName!: string;
 
-  @ApiProperty({ enum: ROLES, isArray: true })
+  @ApiProperty({ enum: ROLES, isArray: true, example: ['student'] })
   roles!: Role[];
 
-  @ApiProperty()
+  @ApiProperty({
+    example: true,
+    description: 'Whether the owner opened the link of a verification e-mail sent to this address.',
+  })
+  emailVerified!: boolean;
+
+  @ApiProperty({ example: '2026-11-29T10:00:00.000Z' })
   createdAt!: Date;
 }
 
@@ -27,6 +33,7 @@ export function toUserDto(user: UserEntity): UserDto {
     email: user.email,
     displayName: user.displayName,
     roles: user.roles,
+    emailVerified: user.emailVerifiedAt !== null,
     createdAt: user.createdAt,
   };
 }
@@ -34,13 +41,14 @@ export function toUserDto(user: UserEntity): UserDto {
 export class UserPageDto extends PageDto(UserDto) {}
 
 export class ListUsersQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ROLES })
+  @ApiPropertyOptional({ enum: ROLES, example: 'instructor' })
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({
     description: 'Case-insensitive substring of the e-mail.',
+    example: 'example.com',
     minLength: 1,
     maxLength: 254,
   })

@@ -105,6 +105,8 @@ export class JwtAccessStrategy extends PassportStrategy(Strategy, 'jwt-access') 
     if (typeof claims.sub !== 'string' || typeof claims.email !== 'string') {
       throw new UnauthorizedException('Invalid access token');
     }
-    return { id: claims.sub, email: claims.email, roles };
+    const user: AuthenticatedUser = { id: claims.sub, email: claims.email, roles };
+    if (typeof claims.emailVerified === 'boolean') user.emailVerified = claims.emailVerified;
+    return user;
   }
 }

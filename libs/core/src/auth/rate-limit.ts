@@ -2,19 +2,16 @@ import {
   applyDecorators,
   CanActivate,
   ExecutionContext,
-  HttpException,
-  HttpStatus,
   Injectable,
   SetMetadata,
   UseGuards,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ThrottlerStorageService } from '@nestjs/throttler';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { RateLimitEnv } from '../config';
-import { ErrorResponseDto } from '../errors';
+import { ApiErrors, refuseTooManyRequests } from '../http/error-responses';
 import { AuthenticatedUser } from './authenticated-user';
 import { clientKeyOf } from './client-key';
 
@@ -44,11 +41,7 @@ export function RateLimit(budget: RateLimitBudget) {
   return applyDecorators(
     SetMetadata(RATE_LIMIT_KEY, budget),
     UseGuards(RateLimitGuard),
-    ApiTooManyRequestsResponse({
-      type: ErrorResponseDto,
-      description: `Too many requests from this caller (${BUDGETS[budget]} per RATE_LIMIT_WINDOW_MS).`,
-      headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
-    }),
+    ApiErrors({ 429: `Too many requests from this caller (${BUDGETS[budget]} per RATE_LIMIT_WINDOW_MS).` }),
   );
 }
 
@@ -69,10 +62,6 @@ export class RateLimitGuard implements CanActivate {
     const record = await storage.increment(`${budget}:${caller}`, windowMs, limit, 0, budget);
     if (record.totalHits <= limit) return true;
     const retryAfter = Math.max(1, Math.ceil(record.timeToExpire));
-    void context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(retryAfter));
-    throw new HttpException(
-      'Too many requests, retry after Retry-After seconds',
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    return refuseTooManyRequests(context, retryAfter, 'Too many requests, retry after Retry-After seconds');
   }
 }

@@ -1,1 +1,3 @@
 export * from './create-http-app';
+export * from './openapi';
+export * from './start-up';

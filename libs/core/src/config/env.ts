@@ -58,7 +58,18 @@ export const coreEnvSchema = z.object({
   SEARCH_RATE_LIMIT: z.coerce.number().int().positive().default(3_000),
   /** Directory for local state (generated dev keys, embedded databases). */
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * Where people reach this deployment (the ingress, or the platform itself): the base of the
+   * links in e-mails (verification, password reset, certificates, unsubscribe). Defaults to
+   * `http://localhost:$PORT`, right for the platform on a laptop and wrong anywhere else.
+   */
+  PUBLIC_URL: z.url().optional(),
 });
+
+/** The base URL for links people open, without a trailing slash. */
+export function publicUrlOf(env: { PUBLIC_URL?: string; PORT: number }): string {
+  return (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
 
 /** Variables of a service that verifies access tokens but does not issue them. */
 export const jwtVerifierEnvSchema = z.object({

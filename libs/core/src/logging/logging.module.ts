@@ -10,6 +10,7 @@ import { traceLogFields } from '../tracing';
 /** Fields that only ever hold secrets, wherever they appear in a logged object (one or two levels deep). */
 const SECRET_FIELDS = [
   'password',
+  'currentPassword',
   'newPassword',
   'refreshToken',
   'accessToken',
@@ -50,6 +51,37 @@ export const secretRedaction = {
   },
 } satisfies Pick<pino.LoggerOptions, 'redact' | 'serializers' | 'hooks'>;
 
+/** pino-pretty when installed (a devDependency: absent from the images), else undefined. */
+function prettyTransportTarget(): string | undefined {
+  try {
+    return require.resolve('pino-pretty');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where log lines go: LOG_FILE (JSON, for sidecar shippers and tests); else stdout — as readable,
+ * coloured single lines through pino-pretty when a person watches it (a terminal, in development,
+ * pino-pretty installed), as JSON lines everywhere else (pipes, containers, production).
+ */
+export function logDestination(logFile: string | undefined, nodeEnv: string): pino.DestinationStream {
+  const pretty =
+    !logFile && process.stdout.isTTY && nodeEnv === 'development' ? prettyTransportTarget() : undefined;
+  if (pretty) {
+    return pino.transport({
+      target: pretty,
+      options: {
+        colorize: true,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,method,path,statusCode,durationMs',
+      },
+    });
+  }
+  return pino.destination({ dest: logFile ?? 1, sync: false, mkdir: true });
+}
+
 /**
  * Structured JSON logs through nestjs-pino. The request id comes from `x-request-id` (or is
  * generated) and is added to every line, HTTP or not, through the correlation scope; with tracing
@@ -81,12 +113,11 @@ export const secretRedaction = {
                 url: request.url,
               }),
             },
-            autoLogging: {
-              ignore: (request: IncomingMessage) => request.url?.startsWith('/health') ?? false,
-            },
+            // Access lines are written by the HTTP layer (installAccessLog): one compact line per
+            // request, probes and scrapes at debug; pino-http's own would repeat every header.
+            autoLogging: false,
           },
-          // LOG_FILE sends the JSON lines to a file instead of stdout (sidecar shippers, tests).
-          pino.destination({ dest: config.get('LOG_FILE', { infer: true }) ?? 1, sync: false, mkdir: true }),
+          logDestination(config.get('LOG_FILE', { infer: true }), config.get('NODE_ENV', { infer: true })),
         ],
       }),
     }),

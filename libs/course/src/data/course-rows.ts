@@ -7,54 +7,17 @@ import type { CourseEntity } from './course.entity';
  * entity's shape, so services and DTO mappers do not tell the two apart.
  */
 
-/** Every column of `courses` the API shows, qualified by the alias `c`. */
+/** Every column of `courses` the API shows, qualified by the alias `c`, named as the entity's fields. */
 export const COURSE_COLUMNS = `c.id, c.title, c.slug, c.summary, c.description, c.tags, c.category, c.level,
-  c.language, c.price, c.currency, c.instructor_id, c.status, c.enrolment_count, c.published_at,
-  c.created_at, c.updated_at, c.version`;
+  c.language, c.price, c.currency, c.instructor_id AS "instructorId", c.status,
+  c.enrolment_count AS "enrolmentCount", c.rating_sum AS "ratingSum", c.rating_count AS "ratingCount",
+  c.published_at AS "publishedAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.version`;
 
-export interface CourseRow {
-  id: string;
-  title: string;
-  slug: string;
-  summary: string;
-  description: string;
-  tags: string[];
-  category: string;
-  level: CourseEntity['level'];
-  language: string;
-  /** bigint: pg returns it as text. */
-  price: string;
-  currency: string;
-  instructor_id: string;
-  status: CourseEntity['status'];
-  enrolment_count: number;
-  published_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-}
+/** A row selected with COURSE_COLUMNS: the entity's fields, but pg returns the bigints as text. */
+export type CourseRow = Omit<CourseEntity, 'price' | 'ratingSum'> & { price: string; ratingSum: string };
 
-export function courseFromRow(row: CourseRow): CourseEntity {
-  return {
-    id: row.id,
-    title: row.title,
-    slug: row.slug,
-    summary: row.summary,
-    description: row.description,
-    tags: row.tags,
-    category: row.category,
-    level: row.level,
-    language: row.language,
-    price: Number(row.price),
-    currency: row.currency,
-    instructorId: row.instructor_id,
-    status: row.status,
-    enrolmentCount: row.enrolment_count,
-    publishedAt: row.published_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    version: row.version,
-  };
+export function courseFromRow({ price, ratingSum, ...fields }: CourseRow): CourseEntity {
+  return { ...fields, price: Number(price), ratingSum: Number(ratingSum) };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface CourseSearchCriteria {
   instructorId?: string;
   minPrice?: number;
   maxPrice?: number;
+  /** Courses whose average rating is at least this (unrated courses never qualify). */
+  minRating?: number;
   status?: CourseStatus;
   limit: number;
   /** The `nextCursor` of the previous page. */
@@ -56,6 +58,8 @@ export const SORT_KEYS: Record<CourseSort, SortKey> = {
   popular: { expression: 'c.enrolment_count', type: 'integer', keyKind: 'integer', direction: 'DESC' },
   price_asc: { expression: 'c.price', type: 'bigint', keyKind: 'integer', direction: 'ASC' },
   price_desc: { expression: 'c.price', type: 'bigint', keyKind: 'integer', direction: 'DESC' },
+  // The stored average (0 when unrated, so unrated courses come last); float8 text is exact.
+  rating: { expression: 'c.rating_average', type: 'float8', keyKind: 'number', direction: 'DESC' },
 };
 
 export interface SqlStatement {
@@ -85,6 +89,9 @@ function conditionsOf(
   if (criteria.instructorId) conditions.push(`c.instructor_id = ${params.add(criteria.instructorId)}`);
   if (criteria.minPrice !== undefined) conditions.push(`c.price >= ${params.add(criteria.minPrice)}`);
   if (criteria.maxPrice !== undefined) conditions.push(`c.price <= ${params.add(criteria.maxPrice)}`);
+  if (criteria.minRating !== undefined) {
+    conditions.push(`c.rating_count > 0 AND c.rating_average >= ${params.add(criteria.minRating)}::float8`);
+  }
   return conditions.length > 0 ? conditions.join(' AND ') : 'true';
 }
 

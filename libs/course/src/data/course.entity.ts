@@ -61,6 +61,16 @@ export class CourseEntity {
   @Column({ name: 'enrolment_count', type: 'integer', default: 0 })
   enrolmentCount!: number;
 
+  /**
+   * Sum and count of the ratings of the course's reviews (issue 15), changed only by review writes
+   * in their transaction (`CoursesRepository.adjustRating`), never by a save of the entity.
+   */
+  @Column({ name: 'rating_sum', type: 'bigint', transformer: bigintAsNumber, insert: false, update: false })
+  ratingSum!: number;
+
+  @Column({ name: 'rating_count', type: 'integer', insert: false, update: false })
+  ratingCount!: number;
+
   @TimestampColumn('published_at', { nullable: true })
   publishedAt!: Date | null;
 

@@ -30,6 +30,7 @@ import {
   type SqlStatement,
 } from './course-search';
 import { PublicPageCache } from './public-page-cache';
+import type { RatingChange } from './reviews.repository';
 
 /** Another course has that slug (unique index `courses_slug_unique`). */
 export class SlugTakenError extends ConflictError {
@@ -127,6 +128,21 @@ export class CoursesRepository {
   }
 
   /**
+   * Adds a review write's change to the course's rating sum and count, in the caller's transaction
+   * (the review's). One relative UPDATE: concurrent reviews queue on the row lock and each adds to
+   * the sum as committed before it, so the aggregates stay exact; the row's version (and with it
+   * the course's ETag) changes and cached catalogue pages are dropped.
+   */
+  async adjustRating(courseId: string, change: RatingChange): Promise<void> {
+    if (change.sumDelta === 0 && change.countDelta === 0) return;
+    this.catalogueChanged();
+    await this.transactions.tx.query(
+      'UPDATE courses SET rating_sum = rating_sum + $2, rating_count = rating_count + $3 WHERE id = $1',
+      [courseId, change.sumDelta, change.countDelta],
+    );
+  }
+
+  /**
    * One keyset page of the courses the caller may see that match the criteria, with their total
    * (exact up to COUNT_CAP). A search text ranks the candidates the GIN index finds (see
    * course-search.ts); when the words find fewer than FUZZY_BELOW courses and pg_trgm is there,
@@ -172,7 +188,7 @@ export class CoursesRepository {
       rows,
       criteria.limit,
       (last) => ({ sort: criteria.sort, key: last.sort_key, id: last.id }),
-      courseFromRow,
+      ({ sort_key: _key, candidates: _candidates, ...row }) => courseFromRow(row),
     );
     return { ...page, total: Math.min(total, COUNT_CAP), totalIsEstimate: total > COUNT_CAP };
   }

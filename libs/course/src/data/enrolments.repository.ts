@@ -2,6 +2,15 @@ import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core'
 import { Injectable } from '@nestjs/common';
 import { COURSE_FEATURE } from '../course.constants';
 
+/** One enrolment as its learner's data export lists it. */
+export interface UserEnrolment {
+  orderId: string;
+  courseId: string;
+  courseTitle: string;
+  enrolledAt: Date;
+  cancelledAt: Date | null;
+}
+
 /**
  * Every query of `course_enrolments`, one row per order. Order events can arrive in any order, so
  * the statements are written to make a confirmation and a cancellation of the same order commute.
@@ -68,6 +77,17 @@ export class EnrolmentsRepository {
     return this.transactions.tx.query<{ userId: string; courseId: string }[]>(
       `SELECT DISTINCT user_id AS "userId", course_id AS "courseId"
          FROM course_enrolments WHERE cancelled_at IS NULL`,
+    );
+  }
+
+  /** Every enrolment of the user, cancelled ones too, newest first (their data export). */
+  listForUser(userId: string): Promise<UserEnrolment[]> {
+    return this.transactions.tx.query(
+      `SELECT e.order_id AS "orderId", e.course_id AS "courseId", c.title AS "courseTitle",
+              e.enrolled_at AS "enrolledAt", e.cancelled_at AS "cancelledAt"
+         FROM course_enrolments e JOIN courses c ON c.id = e.course_id
+        WHERE e.user_id = $1 ORDER BY e.enrolled_at DESC, e.order_id`,
+      [userId],
     );
   }
 }

@@ -1,7 +1,12 @@
 import { FeatureTransactions, InjectFeatureTransactions } from '@coursehub/core';
 import { Injectable } from '@nestjs/common';
 import { COURSE_FEATURE } from '../course.constants';
-import { type CourseFeatures, type ModelSnapshot, SNAPSHOT_VERSION } from '../recommendations';
+import {
+  type CourseFeatures,
+  type LearnerSignalRow,
+  type ModelSnapshot,
+  SNAPSHOT_VERSION,
+} from '../recommendations';
 
 /** A persisted model and when it was built. */
 export interface StoredSnapshot {
@@ -38,6 +43,20 @@ export class RecommendationSnapshotsRepository {
          FROM courses`,
     );
     return rows;
+  }
+
+  /**
+   * What learners told about their courses beyond enrolling, for their taste profiles: every
+   * rating (reviews) and every completion (certificates), one row per learner and course.
+   */
+  learnerSignals(): Promise<LearnerSignalRow[]> {
+    return this.transactions.tx.query<LearnerSignalRow[]>(
+      `SELECT COALESCE(r.author_id, k.user_id) AS "userId", COALESCE(r.course_id, k.course_id) AS "courseId",
+              r.rating, (k.user_id IS NOT NULL) AS completed
+         FROM (SELECT author_id, course_id, rating FROM course_reviews WHERE author_id IS NOT NULL) r
+         FULL JOIN (SELECT user_id, course_id FROM course_certificates WHERE user_id IS NOT NULL) k
+           ON k.user_id = r.author_id AND k.course_id = r.course_id`,
+    );
   }
 
   /** Stores a model and drops the snapshots built before it (another replica's newer one stays). */

@@ -1,11 +1,5 @@
 import { coursePublished } from '@coursehub/contracts';
-import {
-  AuthenticatedUser,
-  ConflictError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-} from '@coursehub/core';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { getTransactionHostToken } from '@nestjs-cls/transactional';
 import { InMemoryFeatureDatabase } from '@coursehub/testing';
@@ -14,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { COURSE_FEATURE } from '../course.constants';
 import type { CourseEntity } from '../data/course.entity';
 import { CourseSearchCriteria, CoursesRepository, SlugTakenError } from '../data/courses.repository';
-import { CoursesService, NewCourse } from './courses.service';
+import { CoursesService } from './courses.service';
+import { person, sampleCourse } from './sample-course.fixture';
 import { RecommendationsService } from './recommendations.service';
 
 /** The course database in memory: courses and outbox events, with transactions that roll back. */
@@ -67,22 +62,6 @@ class InMemoryCoursesRepository implements Partial<CoursesRepository> {
   }
 }
 
-const person = (...roles: AuthenticatedUser['roles']): AuthenticatedUser => ({
-  id: randomUUID(),
-  email: `${randomUUID()}@example.com`,
-  roles,
-});
-
-const input = (overrides: Partial<NewCourse> = {}): NewCourse => ({
-  title: 'Practical PostgreSQL',
-  category: 'development',
-  level: 'beginner',
-  language: 'en',
-  price: 4900,
-  currency: 'EUR',
-  ...overrides,
-});
-
 describe('CoursesService', () => {
   let db: InMemoryCourseDatabase;
   let repository: InMemoryCoursesRepository;
@@ -112,7 +91,12 @@ describe('CoursesService', () => {
 
   describe('create', () => {
     it('creates a draft taught by the caller, with a slug from the title, and tells the recommender', async () => {
-      const course = await service.create(input({ title: 'Écoles & Ünïcode: SQL 101' }), owner);
+      // Without the optional texts: they default to empty.
+      const withoutTexts = { summary: undefined, description: undefined, tags: undefined };
+      const course = await service.create(
+        sampleCourse({ title: 'Écoles & Ünïcode: SQL 101', ...withoutTexts }),
+        owner,
+      );
       expect(course).toMatchObject({
         slug: 'ecoles-unicode-sql-101',
         status: 'draft',
@@ -125,16 +109,16 @@ describe('CoursesService', () => {
     });
 
     it('suffixes a derived slug that is taken, but refuses a taken slug the caller chose', async () => {
-      const first = await service.create(input(), owner);
-      const second = await service.create(input(), otherInstructor);
+      const first = await service.create(sampleCourse(), owner);
+      const second = await service.create(sampleCourse(), otherInstructor);
       expect(second.slug).toMatch(new RegExp(`^${first.slug}-[0-9a-f]{6}$`));
-      await expect(service.create(input({ slug: first.slug }), owner)).rejects.toThrow(ConflictError);
+      await expect(service.create(sampleCourse({ slug: first.slug }), owner)).rejects.toThrow(ConflictError);
     });
   });
 
   describe('who may see and change a course', () => {
     it('shows a draft only to its instructor and admins; to others it does not exist', async () => {
-      const draft = await service.create(input(), owner);
+      const draft = await service.create(sampleCourse(), owner);
       await expect(service.getVisible(draft.slug, owner)).resolves.toMatchObject({ id: draft.id });
       await expect(service.getVisible(draft.id, admin)).resolves.toMatchObject({ id: draft.id });
       for (const caller of [undefined, student, otherInstructor]) {
@@ -143,7 +127,7 @@ describe('CoursesService', () => {
     });
 
     it('lets only its instructor or an admin change it: 404 while others cannot see it, 403 once they can', async () => {
-      const course = await service.create(input(), owner);
+      const course = await service.create(sampleCourse(), owner);
       await expect(service.update(course.id, { price: 1 }, otherInstructor)).rejects.toThrow(NotFoundError);
       await service.publish(course.id, owner);
       await expect(service.update(course.id, { price: 1 }, otherInstructor)).rejects.toThrow(ForbiddenError);
@@ -154,8 +138,8 @@ describe('CoursesService', () => {
     });
 
     it('leaves the course unchanged when a change takes a slug that is taken', async () => {
-      await service.create(input({ slug: 'taken-slug' }), owner);
-      const course = await service.create(input(), owner);
+      await service.create(sampleCourse({ slug: 'taken-slug' }), owner);
+      const course = await service.create(sampleCourse(), owner);
       await expect(
         service.update(course.id, { slug: 'taken-slug', title: 'Renamed' }, owner),
       ).rejects.toThrow(ConflictError);
@@ -165,7 +149,7 @@ describe('CoursesService', () => {
 
   describe('publish', () => {
     it('publishes and writes course.published in the same transaction, once', async () => {
-      const course = await service.create(input({ tags: ['sql'] }), owner);
+      const course = await service.create(sampleCourse({ tags: ['sql'] }), owner);
       const published = await service.publish(course.id, owner);
       expect(published).toMatchObject({ status: 'published', publishedAt: expect.any(Date) });
       await service.publish(course.id, admin);

@@ -1,5 +1,6 @@
 import { createEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
 import { ProcessedEvents } from '@coursehub/messaging';
+import { InMemoryProcessedEvents } from '@coursehub/testing';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { CoursesRepository } from '../data/courses.repository';
@@ -60,16 +61,6 @@ describe('EnrolmentsService', () => {
     enrolments = new InMemoryEnrolments(new Set([courseId]));
     counts = new Map();
     model = [];
-    const processed = new Set<string>();
-    const processedEvents = {
-      runOnce: async (consumer: string, envelope: { id: string }, effect: () => Promise<void>) => {
-        const key = `${consumer}/${envelope.id}`;
-        if (processed.has(key)) return false;
-        processed.add(key);
-        await effect();
-        return true;
-      },
-    };
     const courses = {
       incrementEnrolmentCount: (id: string) =>
         Promise.resolve(void counts.set(id, (counts.get(id) ?? 0) + 1)),
@@ -85,7 +76,7 @@ describe('EnrolmentsService', () => {
         EnrolmentsService,
         { provide: EnrolmentsRepository, useValue: enrolments },
         { provide: CoursesRepository, useValue: courses },
-        { provide: ProcessedEvents, useValue: processedEvents },
+        { provide: ProcessedEvents, useValue: new InMemoryProcessedEvents() },
         { provide: RecommendationsService, useValue: recommendations },
       ],
     }).compile();

@@ -1,222 +1,64 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { CourseEnv } from '../course.env';
+import { Injectable } from '@nestjs/common';
 import type { CourseEntity } from '../data/course.entity';
 import { CoursesRepository } from '../data/courses.repository';
 import { EnrolmentsRepository } from '../data/enrolments.repository';
-import { RecommendationSnapshotsRepository } from '../data/recommendation-snapshots.repository';
-import {
-  buildInWorker,
-  type CourseFeatures,
-  type Recommendation,
-  RecommendationModel,
-  type WorkerBuild,
-} from '../recommendations';
+import type { Recommendation } from '../recommendations';
+import { RecommendationModelService, toCourseFeatures } from './recommendation-model.service';
 
 export interface CourseRecommendation extends Recommendation {
   course: CourseEntity;
 }
 
-type ModelUpdate = (model: RecommendationModel) => void;
+/** Ratings from fewer learners than this are not quoted in a reason. */
+export const MIN_RATINGS_QUOTED = 3;
 
-/**
- * Where the model being served comes from: nothing yet, the catalogue's enrolment counters
- * (popularity only, until the first build), the last persisted model, or a build of this process.
- */
-export type ModelOrigin = 'empty' | 'popularity' | 'snapshot' | 'build';
-
-/** Text weights of the popularity-only stand-in: no text, so no content lists to compute. */
-const NO_TEXT = { title: 0, summary: 0, description: 0, tags: 0 };
-
-/**
- * The course as the recommender sees it. The catalogue's `enrolmentCount` is left out on purpose:
- * the model is built from every active enrolment and told of each change, so it counts them
- * itself, while the counter it was handed would be a snapshot that later refunds cannot lower.
- */
-export function toCourseFeatures(course: CourseFeatures | CourseEntity): CourseFeatures {
-  return {
-    id: course.id,
-    title: course.title,
-    summary: course.summary,
-    description: course.description,
-    tags: course.tags,
-    category: course.category,
-    status: course.status,
-  };
+/** "rated 4.6 by 120 learners", for a course rated by enough learners; undefined otherwise. */
+export function ratingNote(course: Pick<CourseEntity, 'ratingSum' | 'ratingCount'>): string | undefined {
+  if (!(course.ratingCount >= MIN_RATINGS_QUOTED)) return undefined;
+  const average = Math.round((course.ratingSum / course.ratingCount) * 10) / 10;
+  return `rated ${average.toFixed(1)} by ${course.ratingCount} learners`;
 }
 
 /**
- * Holds the recommendation model of this process. Start-up never waits for a build: the last
- * persisted model is served at once (or, on a first start, popularity from the catalogue's
- * counters) while a full build runs in a worker thread; the build's model is persisted, swapped in,
- * kept current by the enrolment and course changes this service makes, and rebuilt on a timer
- * (which also refreshes catalogue-wide IDF and catches anything another replica changed).
+ * Recommendations as the rest of the feature uses them: the signals the course service's changes
+ * send to the served model (RecommendationModelService keeps it current across rebuilds), and the
+ * queries answered from it, joined with the current course rows.
  */
 @Injectable()
-export class RecommendationsService implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(RecommendationsService.name);
-  private model = RecommendationModel.build({ courses: [], enrolments: [] });
-  private origin: ModelOrigin = 'empty';
-  /** One list per model being prepared: updates made meanwhile, replayed on it before the swap. */
-  private readonly recorders = new Set<ModelUpdate[]>();
-  private rebuilding: Promise<void> | null = null;
-  private worker: WorkerBuild | undefined;
-  private starting: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
-
+export class RecommendationsService {
   constructor(
     private readonly courses: CoursesRepository,
     private readonly enrolments: EnrolmentsRepository,
-    private readonly snapshots: RecommendationSnapshotsRepository,
-    private readonly config: ConfigService<CourseEnv, true>,
+    private readonly model: RecommendationModelService,
   ) {}
-
-  /** Starts the model in the background: readiness does not wait for it. */
-  onApplicationBootstrap(): void {
-    this.starting = this.start().catch((error: unknown) =>
-      this.logger.error({ err: error }, 'Recommendation model start-up failed; retrying on schedule'),
-    );
-    const every = this.config.get('COURSE_RECOMMENDATIONS_REBUILD_MS', { infer: true });
-    this.timer = setInterval(() => {
-      this.rebuild().catch((error: unknown) =>
-        this.logger.error({ err: error }, 'Scheduled recommendation model rebuild failed'),
-      );
-    }, every);
-    this.timer.unref();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    clearInterval(this.timer);
-    await this.worker?.terminate();
-    // A model being restored or persisted finishes against an open database.
-    await this.starting;
-    await this.rebuilding?.catch(() => undefined);
-  }
-
-  /** Settles when start-up (persisted model or popularity, then the first build) is over. */
-  started(): Promise<void> {
-    return this.starting;
-  }
-
-  private async start(): Promise<void> {
-    await this.replaceModel(async () => {
-      const stored = await this.snapshots.latest().catch((error: unknown) => {
-        this.logger.warn({ err: error }, 'Persisted recommendation model unreadable; serving popularity');
-        return undefined;
-      });
-      if (stored) {
-        const restored = await RecommendationModel.restore(stored.snapshot, 250).catch((error: unknown) => {
-          this.logger.warn({ err: error }, 'Persisted recommendation model unusable; serving popularity');
-          return undefined;
-        });
-        if (restored) return { model: restored, origin: 'snapshot' };
-      }
-      // First start: popularity from the catalogue's counters, no text (nothing to compare).
-      const courses = await this.snapshots.courseFeatures();
-      return {
-        model: RecommendationModel.build({ courses, enrolments: [] }, { fieldWeights: NO_TEXT }),
-        origin: 'popularity',
-      };
-    });
-    this.logger.log({ origin: this.origin, courses: this.model.stats().courses }, 'Recommendations served');
-    await this.rebuild();
-  }
-
-  /** Full rebuild from the database in a worker thread; concurrent callers share one run. */
-  rebuild(): Promise<void> {
-    this.rebuilding ??= this.replaceModel(() => this.buildFromDatabase()).finally(() => {
-      this.rebuilding = null;
-    });
-    return this.rebuilding;
-  }
-
-  private async buildFromDatabase(): Promise<
-    { model: RecommendationModel; origin: ModelOrigin } | undefined
-  > {
-    const started = Date.now();
-    const [courses, enrolments] = await Promise.all([
-      this.snapshots.courseFeatures(),
-      this.enrolments.findAllActive(),
-    ]);
-    if (this.closed) return undefined;
-    const build = buildInWorker({ courses: courses.map(toCourseFeatures), enrolments });
-    this.worker = build;
-    let result;
-    try {
-      result = await build.result;
-    } catch (error) {
-      if (this.closed) return undefined; // terminated by onModuleDestroy
-      throw error;
-    } finally {
-      this.worker = undefined;
-    }
-    if (this.closed) return undefined;
-    const model = await RecommendationModel.restore(result.snapshot, 250);
-    const stats = model.stats();
-    try {
-      await this.snapshots.save(result.snapshot, {
-        builtAt: stats.builtAt,
-        courses: stats.courses,
-        enrolments: stats.enrolments,
-      });
-    } catch (error) {
-      this.logger.warn({ err: error }, 'Recommendation model built but not persisted');
-    }
-    this.logger.log(
-      {
-        courses: stats.courses,
-        enrolments: stats.enrolments,
-        ms: Date.now() - started,
-        buildMs: Math.round(result.figures.buildMs),
-        workerHeapMiB: Math.round(result.figures.heapUsedBytes / 2 ** 20),
-        snapshotMiB: Math.round(result.figures.snapshotBytes / 2 ** 20),
-      },
-      'Recommendation model built',
-    );
-    return { model, origin: 'build' };
-  }
-
-  /**
-   * Prepares a replacement model while the current one keeps serving, then replays on it the
-   * updates made meanwhile and swaps it in. The model's updates are idempotent, so replaying one
-   * the replacement already saw is harmless. A persisted model never replaces a fresher build.
-   */
-  private async replaceModel(
-    prepare: () => Promise<{ model: RecommendationModel; origin: ModelOrigin } | undefined>,
-  ): Promise<void> {
-    const updates: ModelUpdate[] = [];
-    this.recorders.add(updates);
-    try {
-      const next = await prepare();
-      if (!next || this.closed) return;
-      if (next.origin !== 'build' && this.origin === 'build') return;
-      for (const update of updates) update(next.model);
-      this.model = next.model;
-      this.origin = next.origin;
-    } finally {
-      this.recorders.delete(updates);
-    }
-  }
-
-  private apply(update: ModelUpdate): void {
-    update(this.model);
-    for (const recorder of this.recorders) recorder.push(update);
-  }
 
   courseChanged(course: CourseEntity): void {
     const features = toCourseFeatures(course);
-    this.apply((model) => model.upsertCourse(features));
+    this.model.apply((model) => model.upsertCourse(features));
   }
 
   enrolled(userId: string, courseId: string): void {
-    this.apply((model) => model.addEnrolment(userId, courseId));
+    this.model.apply((model) => model.addEnrolment(userId, courseId));
   }
 
   /** Call when the user no longer holds any active enrolment of the course. */
   unenrolled(userId: string, courseId: string): void {
-    this.apply((model) => model.removeEnrolment(userId, courseId));
+    this.model.apply((model) => model.removeEnrolment(userId, courseId));
+  }
+
+  /** The user rated the course (1..5): high ratings strengthen their taste for it, low ones weaken it. */
+  rated(userId: string, courseId: string, rating: number): void {
+    this.model.apply((model) => model.setRating(userId, courseId, rating));
+  }
+
+  /** The user completed the course (their certificate was issued): it weighs more in their taste. */
+  completed(userId: string, courseId: string): void {
+    this.model.apply((model) => model.setCompleted(userId, courseId));
+  }
+
+  /** The user withdrew their rating of the course. */
+  unrated(userId: string, courseId: string): void {
+    this.model.apply((model) => model.removeRating(userId, courseId));
   }
 
   /** Courses the user owns: the ones they are enrolled in and the ones they teach. */
@@ -230,12 +72,12 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
 
   async forUser(userId: string, limit: number): Promise<CourseRecommendation[]> {
     const owned = await this.ownedBy(userId);
-    return this.withCourses(this.model.recommendForUser(userId, owned, limit));
+    return this.withCourses(this.model.current.recommendForUser(userId, owned, limit));
   }
 
   async similarTo(courseId: string, limit: number, callerId?: string): Promise<CourseRecommendation[]> {
     const exclude = callerId ? await this.ownedBy(callerId) : [];
-    return this.withCourses(this.model.similarTo(courseId, limit, { exclude }));
+    return this.withCourses(this.model.current.similarTo(courseId, limit, { exclude }));
   }
 
   /**
@@ -248,20 +90,9 @@ export class RecommendationsService implements OnApplicationBootstrap, OnModuleD
     const byId = new Map(courses.map((course) => [course.id, course]));
     return items.flatMap((item) => {
       const course = byId.get(item.courseId);
-      return course ? [{ ...item, course }] : [];
+      if (!course) return [];
+      const rated = ratingNote(course);
+      return [{ ...item, course, reason: rated ? `${item.reason}; ${rated}` : item.reason }];
     });
-  }
-
-  /**
-   * The model served now: where it came from and its figures; whether a rebuild is under way and
-   * whether its worker thread is running (it has read the database by then).
-   */
-  stats() {
-    return {
-      ...this.model.stats(),
-      origin: this.origin,
-      building: this.rebuilding !== null,
-      workerRunning: this.worker !== undefined,
-    };
   }
 }

@@ -1,225 +1,64 @@
-import { PageDto, PageQueryDto } from '@coursehub/core';
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
-import {
-  COURSE_LEVELS,
-  COURSE_SORTS,
-  COURSE_STATUSES,
-  type CourseLevel,
-  type CourseSort,
-  type CourseStatus,
-} from '../course.constants';
+import { PageDto } from '@coursehub/core';
+import { ApiProperty } from '@nestjs/swagger';
+import { COURSE_LEVELS, COURSE_STATUSES, type CourseLevel, type CourseStatus } from '../course.constants';
 import type { CourseEntity } from '../data/course.entity';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const LANGUAGE_PATTERN = /^[a-z]{2,3}(?:-[A-Z]{2})?$/;
-const CURRENCY_PATTERN = /^[A-Z]{3}$/;
-/** Prices are integer minor units; this cap keeps them exact in JSON numbers and sane for a course. */
-const MAX_PRICE = 100_000_000;
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const normaliseTags = ({ value }: { value: unknown }) =>
-  Array.isArray(value)
-    ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().toLowerCase() : tag)))]
-    : value;
-
-export class CreateCourseDto {
-  @ApiProperty({ example: 'Practical PostgreSQL', minLength: 3, maxLength: 200 })
-  @Transform(trim)
-  @IsString()
-  @Length(3, 200)
-  title!: string;
-
-  @ApiPropertyOptional({
-    example: 'practical-postgresql',
-    description: 'Unique; derived from the title when omitted.',
-    pattern: SLUG_PATTERN.source,
-    maxLength: 120,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(120)
-  @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words separated by hyphens' })
-  slug?: string;
-
-  @ApiPropertyOptional({ example: 'Queries, indexes and transactions.', maxLength: 500 })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(500)
-  summary?: string;
-
-  @ApiPropertyOptional({ maxLength: 20_000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(20_000)
-  description?: string;
-
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', minLength: 1, maxLength: 40 },
-    example: ['sql', 'databases'],
-    maxItems: 20,
-    description: 'Each 1 to 40 characters; trimmed, lower-cased and deduplicated.',
-  })
-  @IsOptional()
-  @Transform(normaliseTags)
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @Length(1, 40, { each: true })
-  tags?: string[];
-
-  @ApiProperty({ example: 'development', minLength: 1, maxLength: 60 })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
-  @IsString()
-  @Length(1, 60)
-  category!: string;
-
-  @ApiProperty({ enum: COURSE_LEVELS })
-  @IsIn(COURSE_LEVELS)
-  level!: CourseLevel;
-
+/** A course's rating: the mean of its reviews' ratings (null while it has none) and how many. */
+export class CourseRatingDto {
   @ApiProperty({
-    example: 'en',
-    description: 'ISO 639 language code, optionally with a region (en-GB).',
-    pattern: LANGUAGE_PATTERN.source,
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 5,
+    example: 4.63,
+    description: 'Mean of the ratings, rounded to two decimals; null while the course has no reviews.',
   })
-  @IsString()
-  @Matches(LANGUAGE_PATTERN, { message: 'language must be an ISO 639 code such as en or en-GB' })
-  language!: string;
+  average!: number | null;
 
-  @ApiProperty({
-    type: 'integer',
-    example: 4900,
-    description: 'Integer minor units (4900 = 49.00).',
-    minimum: 0,
-    maximum: MAX_PRICE,
-  })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PRICE)
-  price!: number;
-
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.', pattern: CURRENCY_PATTERN.source })
-  @IsString()
-  @Matches(CURRENCY_PATTERN, { message: 'currency must be a three-letter ISO 4217 code' })
-  currency!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 120 }) count!: number;
 }
-
-export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
 
 export class CourseDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() title!: string;
-  @ApiProperty() slug!: string;
-  @ApiProperty() summary!: string;
-  @ApiProperty() description!: string;
-  @ApiProperty({ type: [String] }) tags!: string[];
-  @ApiProperty() category!: string;
-  @ApiProperty({ enum: COURSE_LEVELS }) level!: CourseLevel;
-  @ApiProperty() language!: string;
-  @ApiProperty({ description: 'Integer minor units.' }) price!: number;
-  @ApiProperty() currency!: string;
-  @ApiProperty({ format: 'uuid' }) instructorId!: string;
-  @ApiProperty({ enum: COURSE_STATUSES }) status!: CourseStatus;
-  @ApiProperty() enrolmentCount!: number;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt!: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
-}
+  @ApiProperty({ format: 'uuid', example: '0d6f7a52-3c1b-4e8e-8a0b-6a3b1f2e9c11' }) id!: string;
+  @ApiProperty({ example: 'Practical PostgreSQL' }) title!: string;
+  @ApiProperty({ example: 'practical-postgresql' }) slug!: string;
+  @ApiProperty({ example: 'Queries, indexes and transactions.' }) summary!: string;
 
-/**
- * An optional price bound of the list query, in minor units. The decorators are listed in the
- * order stacked ones are applied (bottom-up), so validation messages keep their order.
- */
-function PriceBound(description: string): PropertyDecorator {
-  return applyDecorators(
-    Max(MAX_PRICE),
-    Min(0),
-    IsInt(),
-    Type(() => Number),
-    IsOptional(),
-    ApiPropertyOptional({ type: 'integer', description, minimum: 0, maximum: MAX_PRICE }),
-  );
-}
-
-/** `GET /courses`: filters and sort on top of the keyset page (`cursor`, `limit`). */
-export class ListCoursesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({
-    description: 'Full-text search over title, tags and summary (web search syntax).',
-    maxLength: 200,
+  @ApiProperty({
+    example: 'From EXPLAIN to partial indexes: make slow queries fast, with exercises on a real data set.',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
+  description!: string;
 
-  @ApiPropertyOptional({ maxLength: 60 }) @IsOptional() @IsString() @MaxLength(60) category?: string;
+  @ApiProperty({ type: [String], example: ['sql', 'databases'] }) tags!: string[];
+  @ApiProperty({ example: 'development' }) category!: string;
+  @ApiProperty({ enum: COURSE_LEVELS, example: 'beginner' }) level!: CourseLevel;
+  @ApiProperty({ example: 'en' }) language!: string;
+  @ApiProperty({ description: 'Integer minor units.', example: 4900 }) price!: number;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ format: 'uuid', example: '8a2f4c1e-9b7d-4e3a-a1c5-2d6e8f0b3c47' }) instructorId!: string;
+  @ApiProperty({ enum: COURSE_STATUSES, example: 'published' }) status!: CourseStatus;
+  @ApiProperty({ example: 120 }) enrolmentCount!: number;
+  @ApiProperty({ type: CourseRatingDto }) rating!: CourseRatingDto;
 
-  @ApiPropertyOptional({ enum: COURSE_LEVELS }) @IsOptional() @IsIn(COURSE_LEVELS) level?: CourseLevel;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: '2026-11-02T08:00:00.000Z' })
+  publishedAt!: string | null;
 
-  @ApiPropertyOptional({ maxLength: 20 }) @IsOptional() @IsString() @MaxLength(20) language?: string;
-
-  @ApiPropertyOptional({ description: 'Courses carrying this tag.', maxLength: 40 })
-  @IsOptional()
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
-  @IsString()
-  @MaxLength(40)
-  tag?: string;
-
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() instructorId?: string;
-
-  @PriceBound('Minimum price, minor units.')
-  minPrice?: number;
-
-  @PriceBound('Maximum price, minor units.')
-  maxPrice?: number;
-
-  @ApiPropertyOptional({
-    enum: COURSE_STATUSES,
-    description: 'Only for admins and for instructors listing their own courses; others see published only.',
-  })
-  @IsOptional()
-  @IsIn(COURSE_STATUSES)
-  status?: CourseStatus;
-
-  @ApiPropertyOptional({
-    enum: COURSE_SORTS,
-    description: 'Default: relevance when q is given, newest otherwise.',
-  })
-  @IsOptional()
-  @IsIn(COURSE_SORTS)
-  sort?: CourseSort;
+  @ApiProperty({ format: 'date-time', example: '2026-10-28T14:12:03.000Z' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-20T09:30:00.000Z' }) updatedAt!: string;
 }
 
 export class CoursePageDto extends PageDto(CourseDto) {
   @ApiProperty({
     description:
       'Courses matching the query over all pages: exact up to 1,000, then 1,000 (see totalIsEstimate).',
+    example: 42,
   })
   total!: number;
 
-  @ApiProperty({ description: 'True when more than 1,000 courses match: `total` is then a lower bound.' })
+  @ApiProperty({
+    description: 'True when more than 1,000 courses match: `total` is then a lower bound.',
+    example: false,
+  })
   totalIsEstimate!: boolean;
 }
 
@@ -239,8 +78,15 @@ export function toCourseDto(course: CourseEntity): CourseDto {
     instructorId: course.instructorId,
     status: course.status,
     enrolmentCount: course.enrolmentCount,
+    rating: ratingOf(course),
     publishedAt: course.publishedAt?.toISOString() ?? null,
     createdAt: course.createdAt.toISOString(),
     updatedAt: course.updatedAt.toISOString(),
   };
+}
+
+/** The rating shown with a course, from the sum and count kept on its row. */
+export function ratingOf(course: Pick<CourseEntity, 'ratingSum' | 'ratingCount'>): CourseRatingDto {
+  const count = course.ratingCount ?? 0;
+  return { average: count > 0 ? Math.round((course.ratingSum / count) * 100) / 100 : null, count };
 }

@@ -21,34 +21,24 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiHeader,
   ApiNotModifiedResponse,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RECOMMENDATIONS } from '../course.constants';
 import { CoursesService } from '../domain/courses.service';
 import { RecommendationsService } from '../domain/recommendations.service';
-import {
-  CourseDto,
-  CoursePageDto,
-  CreateCourseDto,
-  ListCoursesQueryDto,
-  toCourseDto,
-  UpdateCourseDto,
-} from './course.dto';
+import { CourseDto, CoursePageDto, toCourseDto } from './course.dto';
+import { CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './course-requests.dto';
+import { ApiCourseNotFound, ApiCoursePath, ApiInvalidInput, NoContent } from './course-routes';
 import { courseETag, pageETag, renderOnce, sendCacheable } from './http-caching';
 import { RecommendationListDto, RecommendationQueryDto, toRecommendationListDto } from './recommendation.dto';
 
-const ID_PARAM = { name: 'id', description: 'Course id (uuid) or slug.' };
 const IF_NONE_MATCH = {
   name: 'If-None-Match',
   required: false,
@@ -70,7 +60,7 @@ export class CoursesController {
   @Authenticated('instructor', 'admin')
   @ApiOperation({ summary: 'Create a draft course taught by the caller' })
   @ApiCreatedResponse({ type: CourseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiInvalidInput()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
   async create(@Body() body: CreateCourseDto, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
     return toCourseDto(await this.courses.create(body, caller));
@@ -90,7 +80,7 @@ export class CoursesController {
   })
   @ApiOkResponse({ type: CoursePageDto })
   @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is current.' })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiInvalidInput()
   @ApiHeader(IF_NONE_MATCH)
   async list(
     @Query() query: ListCoursesQueryDto,
@@ -132,11 +122,11 @@ export class CoursesController {
     summary: 'One course by id or slug',
     description: CACHING,
   })
-  @ApiParam(ID_PARAM)
+  @ApiCoursePath()
   @ApiHeader(IF_NONE_MATCH)
   @ApiOkResponse({ type: CourseDto })
   @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is current.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiCourseNotFound()
   async get(
     @Param('id') id: string,
     @CurrentUser() caller: AuthenticatedUser | undefined,
@@ -153,9 +143,9 @@ export class CoursesController {
   @Get(':id/similar')
   @OptionalAuth()
   @ApiOperation({ summary: 'Courses similar to this one (leaving out those the caller owns)' })
-  @ApiParam(ID_PARAM)
+  @ApiCoursePath()
   @ApiOkResponse({ type: RecommendationListDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiCourseNotFound()
   async similar(
     @Param('id') id: string,
     @Query() query: RecommendationQueryDto,
@@ -170,10 +160,10 @@ export class CoursesController {
   @Patch(':id')
   @Authenticated('instructor', 'admin')
   @ApiOperation({ summary: 'Change a course (its instructor or an admin)' })
-  @ApiParam(ID_PARAM)
+  @ApiCoursePath()
   @ApiOkResponse({ type: CourseDto })
-  @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiInvalidInput()
+  @ApiCourseNotFound()
   @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
   async update(
     @Param('id') id: string,
@@ -185,11 +175,10 @@ export class CoursesController {
 
   @Delete(':id')
   @Authenticated('instructor', 'admin')
-  @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Archive a course (its instructor or an admin); it leaves the catalogue' })
-  @ApiParam(ID_PARAM)
-  @ApiNoContentResponse({ description: 'Archived.' })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiCoursePath()
+  @NoContent('Archived.')
+  @ApiCourseNotFound()
   async archive(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.courses.archive(id, caller);
   }
@@ -198,9 +187,9 @@ export class CoursesController {
   @Authenticated('instructor', 'admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Publish a course (its instructor or an admin); announces course.published' })
-  @ApiParam(ID_PARAM)
+  @ApiCoursePath()
   @ApiOkResponse({ type: CourseDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiCourseNotFound()
   async publish(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
     return toCourseDto(await this.courses.publish(id, caller));
   }

@@ -19,7 +19,7 @@ export function explainNeighbour(
   source: CourseRecord,
   via: ScoredNeighbour,
   score: number,
-  collaborativeKind: 'enrolled-in' | 'taken-with',
+  collaborativeKind: 'enrolled-in' | 'taken-with' | 'completed',
 ): Recommendation {
   const terms =
     via.content > via.collaborative
@@ -41,6 +41,23 @@ export function explainNeighbour(
   };
 }
 
+/**
+ * A fresh course (few or no enrolments) brought by the user's taste profile: the terms it shares
+ * with `source`, the owned course it is most similar to. `score` is the profile similarity.
+ */
+export function explainFresh(
+  state: ModelState,
+  target: CourseRecord,
+  source: CourseRecord,
+  score: number,
+): Recommendation {
+  const terms = sharedTerms(target.vector, source.vector, state.options.reasonTerms).map((term) =>
+    surfaceOf(target, term),
+  );
+  const because: RecommendationReason = { kind: 'new-match', courseId: source.course.id, terms };
+  return { courseId: target.course.id, score, source: 'content', reason: reasonText(because), because };
+}
+
 /** A popularity fill item: "popular in <category>", score 0. */
 export function explainPopular(entry: PopularCourse): Recommendation {
   const because: RecommendationReason = { kind: 'popular', category: entry.category };
@@ -52,6 +69,12 @@ export function reasonText(reason: RecommendationReason): string {
   switch (reason.kind) {
     case 'enrolled-in':
       return `because you enrolled in ${reason.title}`;
+    case 'completed':
+      return `because you completed ${reason.title}`;
+    case 'new-match':
+      return reason.terms.length > 0
+        ? `new: matches your interest in ${reason.terms.join(', ')}`
+        : 'new: matches your interests';
     case 'taken-with':
       return `often taken with ${reason.title}`;
     case 'similar-topics':

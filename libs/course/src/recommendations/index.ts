@@ -19,6 +19,7 @@ export type {
   CourseStatus,
   Enrolment,
   FieldWeights,
+  LearnerSignalRow,
   Recommendation,
   RecommendationData,
   RecommendationModelOptions,

@@ -11,6 +11,9 @@ export interface ResolvedOptions {
   readonly reasonTerms: number;
   readonly indexedTerms: number;
   readonly commonTermShare: number;
+  readonly freshEnrolments: number;
+  readonly freshShare: number;
+  readonly freshMinSimilarity: number;
 }
 
 /**
@@ -33,6 +36,9 @@ export function resolveOptions(options: RecommendationModelOptions): ResolvedOpt
     reasonTerms: options.reasonTerms ?? 3,
     indexedTerms: options.indexedTerms ?? 24,
     commonTermShare: options.commonTermShare ?? 0.1,
+    freshEnrolments: options.freshEnrolments ?? 2,
+    freshShare: options.freshShare ?? 0.2,
+    freshMinSimilarity: options.freshMinSimilarity ?? 0.2,
   };
   const nonNegative = (name: string, value: number) => {
     if (!Number.isFinite(value) || value < 0)
@@ -50,6 +56,13 @@ export function resolveOptions(options: RecommendationModelOptions): ResolvedOpt
   if (!(resolved.commonTermShare > 0 && resolved.commonTermShare <= 1)) {
     throw new RangeError(`commonTermShare must be in (0, 1], got ${resolved.commonTermShare}`);
   }
+  if (!Number.isInteger(resolved.freshEnrolments) || resolved.freshEnrolments < 0) {
+    throw new RangeError(`freshEnrolments must be an integer >= 0, got ${resolved.freshEnrolments}`);
+  }
+  if (!(resolved.freshShare >= 0 && resolved.freshShare <= 1)) {
+    throw new RangeError(`freshShare must be in [0, 1], got ${resolved.freshShare}`);
+  }
+  nonNegative('freshMinSimilarity', resolved.freshMinSimilarity);
   nonNegative('collaborativeWeight', resolved.collaborativeWeight);
   nonNegative('contentWeight', resolved.contentWeight);
   nonNegative('supportShrinkage', resolved.supportShrinkage);

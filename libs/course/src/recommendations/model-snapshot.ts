@@ -1,4 +1,4 @@
-import type { ResolvedOptions } from './model-options';
+import { resolveOptions, type ResolvedOptions } from './model-options';
 import { type CourseRecord, ModelState, type StoredCourse } from './model-state';
 import type { CourseStatus } from './types';
 
@@ -170,7 +170,8 @@ export function* decodeSnapshotInSlices(snapshot: ModelSnapshot, batch = 2_000):
   const documentFrequency = new Map<string, number>();
   for (const term of header.dfTerms) documentFrequency.set(term, integers[at++]);
   const state = new ModelState(
-    header.options,
+    // Options added since the snapshot was written take their defaults.
+    resolveOptions(header.options),
     { documentCount: header.documentCount, documentFrequency },
     new Date(header.builtAt),
   );

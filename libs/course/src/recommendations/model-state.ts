@@ -12,6 +12,12 @@ import {
 } from './text-features';
 import type { CourseFeatures, FieldWeights } from './types';
 
+/** A learner's rating of a course and whether they completed it. */
+export interface LearnerSignal {
+  rating?: number;
+  completed?: boolean;
+}
+
 /** What the model keeps of a course's data (its text lives on only as the vector). */
 export type StoredCourse = Pick<CourseFeatures, 'id' | 'title' | 'category' | 'status' | 'enrolmentCount'>;
 
@@ -69,6 +75,12 @@ export class ModelState {
   readonly postings = new Map<string, Map<number, number>>();
   readonly popularity = new PopularityRanking();
   readonly upsertedSinceBuild = new Set<string>();
+  /**
+   * What users told beyond enrolling: user id → course id → their rating (1..5) and whether they
+   * completed it. Weighs the user's courses in their taste profile at query time (see
+   * taste-profile.ts); not part of the neighbour lists, so not of snapshots either.
+   */
+  readonly signals = new Map<string, Map<string, LearnerSignal>>();
   enrolmentTotal = 0;
   ignoredEnrolments = 0;
   /**

@@ -121,8 +121,12 @@ describe('RecommendationModel — reasons', () => {
   });
 
   it('lists shared terms when text similarity drives the item: "similar topics: …"', () => {
-    // nosql has no enrolments at all: only its text connects it to pg.
-    const item = model.recommendForUser('analyst', ['pg'], 10).find((r) => r.courseId === 'nosql');
+    // nosql has no enrolments at all: only its text connects it to pg (no places kept for fresh courses).
+    const withoutReserve = RecommendationModel.build(
+      { courses: catalogue, enrolments: platformEnrolments },
+      { freshShare: 0 },
+    );
+    const item = withoutReserve.recommendForUser('analyst', ['pg'], 10).find((r) => r.courseId === 'nosql');
     expect(item).toBeDefined();
     expect(item!.source).toBe('content');
     expect(item!.because).toMatchObject({ kind: 'similar-topics', courseId: 'pg' });

@@ -22,6 +22,14 @@ describe('RecommendationModel — collaborative maths', () => {
    *   B·C 0.4 · 0.816497 = 0.326599.
    */
   const noText = { title: 0, summary: 0, description: 0, tags: 0 };
+  /** A collaborative recommendation of `courseId`, scored `score` (to 6 places), because of course `via`. */
+  const collaborative = (courseId: string, score: number, reason: string, kind: string, via: string) => ({
+    courseId,
+    score: expect.closeTo(score, 6),
+    source: 'collaborative',
+    reason,
+    because: { kind, courseId: via, title: `Course ${via}` },
+  });
   const data = {
     courses: ['A', 'B', 'C', 'D'].map((id) => course(id, { title: `Course ${id}` })),
     enrolments: enrolments({ u1: ['A', 'B'], u2: ['A', 'B', 'C'], u3: ['B', 'C'], u4: ['A', 'D'] }),
@@ -52,13 +60,7 @@ describe('RecommendationModel — collaborative maths', () => {
     ]);
     // D's one neighbour, wholly by co-enrolment (no text): a collaborative item, no popularity needed.
     expect(neighboursOf(model, 'D', 'collaborative')).toEqual([
-      {
-        courseId: 'A',
-        score: expect.closeTo(0.57735, 6),
-        source: 'collaborative',
-        reason: 'often taken with Course D',
-        because: { kind: 'taken-with', courseId: 'D', title: 'Course D' },
-      },
+      collaborative('A', 0.57735, 'often taken with Course D', 'taken-with', 'D'),
     ]);
   });
 
@@ -93,20 +95,9 @@ describe('RecommendationModel — collaborative maths', () => {
     });
     const recommendations = model.recommendForUser('u1', ['A', 'B'], 2);
     expect(recommendations).toEqual([
-      {
-        courseId: 'C',
-        score: expect.closeTo(0.428661, 6),
-        source: 'collaborative',
-        reason: 'because you enrolled in Course B', // B contributes more than A
-        because: { kind: 'enrolled-in', courseId: 'B', title: 'Course B' },
-      },
-      {
-        courseId: 'D',
-        score: expect.closeTo(0.144338, 6),
-        source: 'collaborative',
-        reason: 'because you enrolled in Course A',
-        because: { kind: 'enrolled-in', courseId: 'A', title: 'Course A' },
-      },
+      // B contributes more than A.
+      collaborative('C', 0.428661, 'because you enrolled in Course B', 'enrolled-in', 'B'),
+      collaborative('D', 0.144338, 'because you enrolled in Course A', 'enrolled-in', 'A'),
     ]);
   });
 });

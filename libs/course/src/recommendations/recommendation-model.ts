@@ -1,10 +1,11 @@
 import { addEnrolment, removeEnrolment, upsertCourse } from './incremental-updates';
 import { buildModelState } from './model-building';
 import { decodeSnapshot, decodeSnapshotInSlices, encodeSnapshot, type ModelSnapshot } from './model-snapshot';
-import type { ModelState } from './model-state';
+import type { LearnerSignal, ModelState } from './model-state';
 import { popular, recommendForUser, similarTo } from './querying';
 import type {
   CourseFeatures,
+  LearnerSignalRow,
   Recommendation,
   RecommendationData,
   RecommendationModelOptions,
@@ -77,6 +78,48 @@ export class RecommendationModel {
    */
   upsertCourse(course: CourseFeatures): void {
     upsertCourse(this.state, course);
+  }
+
+  /**
+   * Records the user's rating (1..5) of a course: ratings of 4 and 5 strengthen the course's
+   * weight in the user's taste profile, 1 and 2 weaken it (see taste-profile.ts).
+   */
+  setRating(userId: string, courseId: string, rating: number): void {
+    this.signalOf(userId, courseId).rating = rating;
+  }
+
+  removeRating(userId: string, courseId: string): void {
+    const signal = this.state.signals.get(userId)?.get(courseId);
+    if (signal) delete signal.rating;
+  }
+
+  /** Records that the user completed the course: it weighs more in their taste profile. */
+  setCompleted(userId: string, courseId: string, completed = true): void {
+    this.signalOf(userId, courseId).completed = completed;
+  }
+
+  /** Replaces every user's ratings and completions (after a build or a restore). */
+  loadSignals(signals: Iterable<LearnerSignalRow>): void {
+    this.state.signals.clear();
+    for (const { userId, courseId, rating, completed } of signals) {
+      const signal = this.signalOf(userId, courseId);
+      if (rating !== undefined && rating !== null) signal.rating = rating;
+      if (completed) signal.completed = true;
+    }
+  }
+
+  private signalOf(userId: string, courseId: string): LearnerSignal {
+    let byCourse = this.state.signals.get(userId);
+    if (!byCourse) {
+      byCourse = new Map();
+      this.state.signals.set(userId, byCourse);
+    }
+    let signal = byCourse.get(courseId);
+    if (!signal) {
+      signal = {};
+      byCourse.set(courseId, signal);
+    }
+    return signal;
   }
 
   /**

@@ -26,6 +26,14 @@ export interface Enrolment {
   readonly courseId: string;
 }
 
+/** A learner's rating of a course (1..5) and/or completion of it: weighs it in their taste profile. */
+export interface LearnerSignalRow {
+  readonly userId: string;
+  readonly courseId: string;
+  readonly rating?: number | null;
+  readonly completed?: boolean;
+}
+
 /** Everything a model is built from. */
 export interface RecommendationData {
   readonly courses: readonly CourseFeatures[];
@@ -75,6 +83,16 @@ export interface RecommendationModelOptions {
    * they separate nothing and would make the content lists quadratic. Default 0.1.
    */
   readonly commonTermShare?: number;
+  /**
+   * Cold start: a published course with fewer enrolments than this is "fresh". Co-enrolment cannot
+   * bring it to anyone yet, so personalised lists reserve room for the fresh courses whose text best
+   * matches the user's taste profile. Default 2 (no enrolment or one).
+   */
+  readonly freshEnrolments?: number;
+  /** Share of a personalised list reserved for fresh courses (rounded: 0.2 keeps 2 of 10). Default 0.2. */
+  readonly freshShare?: number;
+  /** Taste-profile content similarity a fresh course needs to take a reserved place. Default 0.2. */
+  readonly freshMinSimilarity?: number;
 }
 
 export interface FieldWeights {
@@ -92,6 +110,13 @@ export type RecommendationReason =
   | { readonly kind: 'similar-topics'; readonly courseId: string; readonly terms: readonly string[] }
   /** Co-enrolment with the course asked about in `similarTo`: "often taken with <title>". */
   | { readonly kind: 'taken-with'; readonly courseId: string; readonly title: string }
+  /** Co-enrolment with a course the user completed: "because you completed <title>". */
+  | { readonly kind: 'completed'; readonly courseId: string; readonly title: string }
+  /**
+   * A fresh course (few or no enrolments yet) whose text matches the user's taste profile, through
+   * the owned course it is most similar to: "new: matches your interest in a, b, c".
+   */
+  | { readonly kind: 'new-match'; readonly courseId: string; readonly terms: readonly string[] }
   /** Popularity fallback: "popular in <category>". */
   | { readonly kind: 'popular'; readonly category: string };
 

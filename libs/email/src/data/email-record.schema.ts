@@ -42,6 +42,13 @@ export class EmailRecord {
   @NullableProp(String)
   html!: string | null;
 
+  /**
+   * The one-click unsubscribe link of a non-transactional e-mail (null for transactional ones):
+   * the delivery worker sends it as List-Unsubscribe with List-Unsubscribe-Post (RFC 8058).
+   */
+  @NullableProp(String)
+  unsubscribeUrl!: string | null;
+
   @Prop({ type: String, required: true, enum: EMAIL_STATUSES, default: 'pending' })
   status!: EmailStatus;
 

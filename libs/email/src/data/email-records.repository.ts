@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { isValidObjectId, Model, QueryFilter, Types } from 'mongoose';
 import { EMAIL_CONNECTION, EmailStatus, EmailTemplateName } from '../email.constants';
+import { isDuplicateKey } from './duplicate-key';
 import { EmailRecord } from './email-record.schema';
 
 /** What recording an e-mail writes; the rest of the record starts at its schema defaults. */
@@ -15,9 +16,13 @@ export type NewEmailRecord = Pick<
   | 'subject'
   | 'text'
   | 'html'
+  | 'unsubscribeUrl'
   | 'nextAttemptAt'
   | 'correlationId'
->;
+> & {
+  /** `suppressed` records an e-mail the recipient's preferences turned off (never sent). */
+  status: 'pending' | 'suppressed';
+};
 
 /** The rendered parts an e-mail gets once its recipient is known. */
 export interface EmailAddressing {
@@ -25,6 +30,7 @@ export interface EmailAddressing {
   subject: string;
   text: string;
   html: string;
+  unsubscribeUrl: string | null;
 }
 
 /** The admin list's filters (all optional, combined with AND). */
@@ -51,12 +57,6 @@ export type DeliveryOutcome = Pick<EmailRecord, 'lastError' | 'nextAttemptAt'> &
   recipientDeferrals?: number;
 };
 
-const DUPLICATE_KEY = 11000;
-
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
-}
-
 /** Every query of the `emails` collection. */
 @Injectable()
 export class EmailRecordsRepository {
@@ -77,7 +77,7 @@ export class EmailRecordsRepository {
   /** Inserts the e-mail; false when one with the same event id exists (a redelivered event). */
   async insert(email: NewEmailRecord): Promise<boolean> {
     try {
-      await this.emails.create({ ...email, status: 'pending', attempts: 0 });
+      await this.emails.create({ ...email, attempts: 0 });
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -116,6 +116,31 @@ export class EmailRecordsRepository {
       .limit(limit)
       .lean();
     return [...new Set(waiting.map((email) => email.userId))];
+  }
+
+  /** Every e-mail of the user, oldest first (the personal data export). */
+  async findAllOfUser(userId: string): Promise<EmailRecord[]> {
+    return this.emails.find({ userId }).sort({ createdAt: 1, eventId: 1 }).lean();
+  }
+
+  /** Erasure: deletes every e-mail of the user except the one of `keepEventId`; returns how many. */
+  async deleteAllOfUser(userId: string, keepEventId: string): Promise<number> {
+    const result = await this.emails.deleteMany({ userId, eventId: { $ne: keepEventId } });
+    return result.deletedCount;
+  }
+
+  /** Deletes a sent e-mail (the account deletion notice once the relay accepted it). */
+  async deleteSent(id: Types.ObjectId): Promise<boolean> {
+    const result = await this.emails.deleteOne({ _id: id, status: 'sent' });
+    return result.deletedCount > 0;
+  }
+
+  /**
+   * Replaces the rendered parts and data of a sent e-mail (the one-time link of a verification or
+   * reset e-mail is removed once it is delivered, so the log never hands it to a reader).
+   */
+  async redactSent(id: Types.ObjectId, redacted: Pick<EmailRecord, 'data' | 'text' | 'html'>): Promise<void> {
+    await this.emails.updateOne({ _id: id, status: 'sent' }, { $set: redacted });
   }
 
   /** Up to `limit` e-mails matching the filter, newest first (ties by event id), after `position`. */

@@ -1,7 +1,10 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
 
-/** What the e-mail service knows of a user, built from `user.registered` (auth owns the user). */
+/**
+ * What the e-mail service knows of a user, built from `user.registered` and `user.updated` (auth
+ * owns the user); deleted on `user.deleted`.
+ */
 @Schema({ collection: 'email_users', timestamps: true, versionKey: false })
 export class UserProjection {
   @Prop({ type: String, required: true, unique: true })
@@ -16,6 +19,14 @@ export class UserProjection {
   /** The event the projection was last written from. */
   @Prop({ type: String, required: true })
   sourceEventId!: string;
+
+  /**
+   * When that event happened (its envelope's occurredAt): an event that happened earlier never
+   * overwrites the projection, whatever order the transport delivers them in. Null on projections
+   * written before it was recorded (any event overwrites those).
+   */
+  @Prop({ type: Date, default: null })
+  sourceOccurredAt!: Date | null;
 
   createdAt!: Date;
   updatedAt!: Date;

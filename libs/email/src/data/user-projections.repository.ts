@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { EMAIL_CONNECTION } from '../email.constants';
+import { isDuplicateKey } from './duplicate-key';
 import { UserProjection } from './user-projection.schema';
 
 /** Every query of the `email_users` collection (what the feature knows of each user). */
@@ -15,12 +16,36 @@ export class UserProjectionsRepository {
     await this.users.createIndexes();
   }
 
-  /** Creates or overwrites the projection of the user from the event that carried it. */
-  async save(
-    user: Pick<UserProjection, 'userId' | 'email' | 'displayName' | 'sourceEventId'>,
-  ): Promise<void> {
+  /**
+   * Creates the projection of the user, or overwrites it unless it was written from an event that
+   * happened later (`sourceOccurredAt`); true when this event's fields are now the projection.
+   * Update-then-insert rather than an upsert, so that a newer projection is never replaced: the
+   * insert of a user that appeared meanwhile hits the unique userId and the update is tried again.
+   */
+  async saveUnlessNewer(
+    user: Pick<UserProjection, 'userId' | 'email' | 'displayName' | 'sourceEventId'> & {
+      sourceOccurredAt: Date;
+    },
+  ): Promise<boolean> {
     const { userId, ...fields } = user;
-    await this.users.updateOne({ userId }, { $set: fields }, { upsert: true });
+    const overwrite = () =>
+      this.users.updateOne(
+        { userId, sourceOccurredAt: { $not: { $gt: fields.sourceOccurredAt } } },
+        { $set: fields },
+      );
+    if ((await overwrite()).matchedCount > 0) return true;
+    try {
+      await this.users.create(user);
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await overwrite()).matchedCount > 0;
+    }
+  }
+
+  /** Forgets the user (erasure). */
+  async delete(userId: string): Promise<void> {
+    await this.users.deleteOne({ userId });
   }
 
   async findByUserId(userId: string): Promise<UserProjection | null> {

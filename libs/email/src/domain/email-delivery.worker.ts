@@ -1,4 +1,4 @@
-import { counter, runWithCorrelationId, TypedConfigService } from '@coursehub/core';
+import { runWithCorrelationId, TypedConfigService } from '@coursehub/core';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -7,9 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ClaimedEmail, DeliveryOutcome, EmailRecordsRepository } from '../data/email-records.repository';
 import type { EmailEnv } from '../email.env';
 import { EmailsService } from './emails.service';
+import { emailDeliveries, FailedDeliveries } from './failed-deliveries';
 import { Mailer } from './mailer';
 import { messageIdOf } from './message-id';
-import { classifySmtpFailure, describeSmtpFailure, retryDelayMs } from './smtp-failures';
+import { PersonalEmailDataService } from './personal-email-data.service';
+import { retryDelayMs } from './smtp-failures';
 import { SmtpRelayHealth } from './smtp-relay-health';
 
 /** Polls between sweeps for e-mails whose recipient arrived without anyone resolving them. */
@@ -19,12 +21,21 @@ const SWEEP_BATCH = 50;
 const RECORD_SENT_RETRY_BASE_MS = 100;
 const RECORD_SENT_RETRY_MAX_MS = 2_000;
 
-const emailDeliveries = () =>
-  counter({
-    name: 'coursehub_email_deliveries_total',
-    help: 'SMTP delivery attempts of e-mails, by template and outcome (sent, relay-unavailable, retry, failed).',
-    labelNames: ['template', 'outcome'],
-  });
+/**
+ * The extra headers of an e-mail: its event id, and for a non-transactional e-mail the one-click
+ * unsubscribe of RFC 8058 (mail clients show an "Unsubscribe" button that POSTs to the link).
+ */
+export function headersOf(email: Pick<ClaimedEmail, 'eventId' | 'unsubscribeUrl'>): Record<string, string> {
+  return {
+    'X-CourseHub-Event-Id': email.eventId,
+    ...(email.unsubscribeUrl
+      ? {
+          'List-Unsubscribe': `<${email.unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        }
+      : {}),
+  };
+}
 
 /**
  * Sends pending e-mails, at most EMAIL_DELIVERY_CONCURRENCY at a time per replica.
@@ -34,8 +45,8 @@ const emailDeliveries = () =>
  * - Only the SMTP call decides the outcome. Once the relay accepted, the e-mail IS sent: the write
  *   that records it is retried until MongoDB answers, and if this worker dies first, the lease
  *   expires and the e-mail is sent again with the same Message-ID; it is never marked `failed`.
- * - Relay-wide failures pause the whole worker (SmtpRelayHealth) and never fail an e-mail; a
- *   deferred recipient is retried with backoff up to EMAIL_MAX_ATTEMPTS; a rejected one is `failed`.
+ * - A failed SMTP call is FailedDeliveries' to record: relay-wide failures pause the whole worker
+ *   (SmtpRelayHealth), a deferred recipient is retried with backoff, a rejected one is `failed`.
  */
 @Injectable()
 export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -44,14 +55,7 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
   private readonly inFlight = new Set<Promise<void>>();
   private readonly deliveries = emailDeliveries();
   private readonly stopped = new AbortController();
-  private readonly settings: {
-    concurrency: number;
-    pollMs: number;
-    leaseMs: number;
-    maxAttempts: number;
-    retryBaseMs: number;
-    retryMaxMs: number;
-  };
+  private readonly settings: { concurrency: number; pollMs: number; leaseMs: number };
   private timer: NodeJS.Timeout | undefined;
   private resumeTimer: NodeJS.Timeout | undefined;
   private polls = 0;
@@ -61,17 +65,16 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
   constructor(
     private readonly records: EmailRecordsRepository,
     private readonly emailsService: EmailsService,
+    private readonly personalData: PersonalEmailDataService,
     private readonly mailer: Mailer,
     private readonly relay: SmtpRelayHealth,
+    private readonly failures: FailedDeliveries,
     @Inject(ConfigService) env: TypedConfigService<EmailEnv>,
   ) {
     this.settings = {
       concurrency: env.get('EMAIL_DELIVERY_CONCURRENCY', { infer: true }),
       pollMs: env.get('EMAIL_POLL_INTERVAL_MS', { infer: true }),
       leaseMs: env.get('EMAIL_LEASE_MS', { infer: true }),
-      maxAttempts: env.get('EMAIL_MAX_ATTEMPTS', { infer: true }),
-      retryBaseMs: env.get('EMAIL_RETRY_BASE_MS', { infer: true }),
-      retryMaxMs: env.get('EMAIL_RETRY_MAX_MS', { infer: true }),
     };
   }
 
@@ -192,17 +195,23 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
           subject: email.subject,
           text: email.text,
           html: email.html,
-          headers: { 'X-CourseHub-Event-Id': email.eventId },
+          headers: headersOf(email),
         });
       } catch (error) {
-        await this.recordFailedAttempt(email, error, context);
+        await this.failures.record(email, this.workerId, error, context);
         return;
       }
       const sentAt = new Date();
       this.relay.recordSent();
       this.deliveries.inc({ template: email.template, outcome: 'sent' });
-      this.logger.log({ ...context, messageId }, 'E-mail sent');
-      await this.recordSent(email, { sentAt, messageId }, context);
+      // One line per e-mail would drown the log (demo seeding alone sends hundreds); the volume is
+      // the deliveries counter's, retries and failures stay at warn.
+      this.logger.debug({ ...context, messageId }, 'E-mail sent');
+      if (await this.recordSent(email, { sentAt, messageId }, context)) {
+        await this.personalData.afterSent(email).catch((error: unknown) => {
+          this.logger.error({ err: error, ...context }, 'Could not delete or redact a sent e-mail');
+        });
+      }
     }).catch((error: unknown) => {
       // Recording a failed attempt failed (MongoDB down): nothing was sent, the lease expires and
       // the e-mail is tried again.
@@ -218,12 +227,12 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
     email: ClaimedEmail,
     sent: { sentAt: Date; messageId: string },
     context: Record<string, unknown>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     for (let failures = 1; ; failures++) {
       try {
         await this.records.markSent(email._id, sent);
         if (failures > 1) this.logger.log({ ...context, failures }, 'Sent e-mail recorded after retries');
-        return;
+        return true;
       } catch (error) {
         if (failures === 1) {
           this.logger.warn({ err: error, ...context }, 'Could not record a sent e-mail, retrying');
@@ -235,51 +244,10 @@ export class EmailDeliveryWorker implements OnApplicationBootstrap, OnModuleDest
             { ...context, messageId: sent.messageId },
             'Stopping before a sent e-mail was recorded: it is re-sent with the same Message-ID after its lease',
           );
-          return;
+          return false;
         }
       }
     }
-  }
-
-  private async recordFailedAttempt(
-    email: ClaimedEmail,
-    error: unknown,
-    context: Record<string, unknown>,
-  ): Promise<void> {
-    const lastError = describeSmtpFailure(error);
-    const kind = classifySmtpFailure(error);
-    if (kind === 'relay') {
-      // The relay is failing for everyone: wait with all e-mails, and keep this one's budget.
-      const pauseMs = this.relay.recordRelayFailure(lastError);
-      await this.settle(email, {
-        status: 'pending',
-        lastError,
-        nextAttemptAt: new Date(Date.now() + pauseMs),
-      });
-      this.deliveries.inc({ template: email.template, outcome: 'relay-unavailable' });
-      this.logger.warn({ ...context, pauseMs, error: lastError }, 'SMTP relay failing, delivery paused');
-      return;
-    }
-    const recipientDeferrals = (email.recipientDeferrals ?? 0) + 1;
-    if (kind === 'recipient-deferred' && recipientDeferrals < this.settings.maxAttempts) {
-      const delayMs = retryDelayMs(recipientDeferrals, this.settings.retryBaseMs, this.settings.retryMaxMs);
-      const nextAttemptAt = new Date(Date.now() + delayMs);
-      await this.settle(email, { status: 'pending', lastError, nextAttemptAt, recipientDeferrals });
-      this.deliveries.inc({ template: email.template, outcome: 'retry' });
-      this.logger.warn(
-        { ...context, delayMs, error: lastError },
-        'Recipient deferred the e-mail, will retry',
-      );
-      return;
-    }
-    await this.settle(email, {
-      status: 'failed',
-      lastError,
-      nextAttemptAt: null,
-      ...(kind === 'recipient-deferred' ? { recipientDeferrals } : {}),
-    });
-    this.deliveries.inc({ template: email.template, outcome: 'failed' });
-    this.logger.error({ ...context, error: lastError }, 'E-mail delivery failed for good');
   }
 
   /** Writes the outcome and releases the lease, only while this worker still holds it. */

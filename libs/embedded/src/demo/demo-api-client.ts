@@ -29,6 +29,8 @@ export class DemoApiClient {
     baseUrl: string,
     /** Added to a 429's message: what to change so that it does not happen again. */
     private readonly throttlingHint: string,
+    /** Sent with every request. */
+    private readonly headers: Record<string, string> = {},
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -74,6 +76,7 @@ export class DemoApiClient {
         method,
         headers: {
           accept: 'application/json',
+          ...this.headers,
           ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
           ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
           ...request.headers,

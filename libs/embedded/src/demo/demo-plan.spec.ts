@@ -1,5 +1,6 @@
 import { DEMO_CATEGORIES } from './demo-catalogue';
-import { buildDemoPlan, slugOf } from './demo-plan';
+import { buildDemoLearningPlan } from './demo-learning';
+import { buildDemoPlan, DEMO_SEED, slugOf } from './demo-plan';
 import { SeededRandom } from '../random';
 
 describe('buildDemoPlan', () => {
@@ -81,5 +82,63 @@ describe('SeededRandom', () => {
   it('samples distinct items', () => {
     const sample = new SeededRandom(1).weightedSample([1, 2, 3, 4, 5], 5, (item) => item);
     expect([...sample].sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('buildDemoLearningPlan', () => {
+  const plan = buildDemoPlan();
+  const learning = buildDemoLearningPlan(plan.students, DEMO_SEED);
+
+  it('is the same on every run and leaves the plan of accounts, courses and orders as it was', () => {
+    expect(buildDemoLearningPlan(plan.students, DEMO_SEED)).toEqual(learning);
+    expect(buildDemoPlan()).toEqual(plan);
+  });
+
+  it('gives every course 2–4 sections of 3–6 lessons the lesson API accepts, some of them previews', () => {
+    expect(Object.keys(learning.curricula).sort()).toEqual(
+      plan.courses.map((course) => course.input.slug).sort(),
+    );
+    for (const sections of Object.values(learning.curricula)) {
+      expect(sections.length).toBeGreaterThanOrEqual(2);
+      expect(sections.length).toBeLessThanOrEqual(4);
+      for (const section of sections) {
+        expect(section.title.length).toBeGreaterThan(0);
+        expect(section.lessons.length).toBeGreaterThanOrEqual(3);
+        expect(section.lessons.length).toBeLessThanOrEqual(6);
+        for (const lesson of section.lessons) {
+          expect(lesson.title.length).toBeLessThanOrEqual(200);
+          expect(['article', 'video']).toContain(lesson.kind);
+          if (lesson.kind === 'video') expect(lesson.videoUrl).toMatch(/^https:\/\//);
+          expect(Buffer.byteLength(lesson.body)).toBeLessThan(100 * 1024);
+          expect(Number.isInteger(lesson.durationSeconds) && lesson.durationSeconds > 0).toBe(true);
+        }
+      }
+      expect(sections[0].lessons[0].preview).toBe(true);
+      expect(sections.flatMap((section) => section.lessons).some((lesson) => !lesson.preview)).toBe(true);
+    }
+  });
+
+  it('has students progress in courses they own, finish a few and review some', () => {
+    const owned = new Map(plan.students.map((student) => [student.email, new Set(student.courseSlugs)]));
+    const lessonCount = (slug: string) =>
+      learning.curricula[slug].reduce((sum, section) => sum + section.lessons.length, 0);
+    for (const study of learning.studies) {
+      expect(owned.get(study.email)?.has(study.slug)).toBe(true);
+      expect(study.lessonsCompleted).toBeGreaterThanOrEqual(1);
+      expect(study.lessonsCompleted).toBeLessThanOrEqual(lessonCount(study.slug));
+      if (study.review) {
+        expect(Number.isInteger(study.review.rating)).toBe(true);
+        expect(study.review.rating).toBeGreaterThanOrEqual(1);
+        expect(study.review.rating).toBeLessThanOrEqual(5);
+        expect((study.review.comment ?? '').length).toBeLessThanOrEqual(2000);
+      }
+    }
+    const finished = learning.studies.filter((study) => study.lessonsCompleted === lessonCount(study.slug));
+    expect(finished.length).toBeGreaterThan(0);
+    expect(finished.length).toBeLessThan(learning.studies.length / 2);
+    expect(learning.studies.filter((study) => study.review).length).toBeGreaterThan(10);
+    expect(new Set(learning.studies.map((study) => study.email)).size).toBeGreaterThan(
+      plan.students.length / 2,
+    );
   });
 });

@@ -6,21 +6,18 @@ import {
   DEMO_STUDENT_LAST_NAMES,
   DemoCategory,
   DemoCourse,
-  DemoLevel,
 } from './demo-catalogue';
 import { SeededRandom } from '../random';
 
-/** The body of `POST /courses` (libs/course CreateCourseDto). */
-export interface DemoCourseInput {
-  title: string;
+/**
+ * The body of `POST /courses` (libs/course CreateCourseDto): a catalogue course with what the plan
+ * adds to it.
+ */
+export interface DemoCourseInput extends Pick<DemoCourse, 'title' | 'summary' | 'tags' | 'level' | 'price'> {
   slug: string;
-  summary: string;
   description: string;
-  tags: string[];
   category: string;
-  level: DemoLevel;
   language: string;
-  price: number;
   currency: string;
 }
 

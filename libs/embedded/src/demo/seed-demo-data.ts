@@ -1,5 +1,6 @@
 import { DEMO_CATEGORIES, DEMO_PASSWORD } from './demo-catalogue';
 import { DemoApiClient } from './demo-api-client';
+import { buildDemoLearningPlan, type DemoLearningPlan, type DemoStudyPlan } from './demo-learning';
 import {
   buildDemoPlan,
   DEMO_STUDENT_COUNT,
@@ -14,6 +15,8 @@ export interface DemoSeedOptions {
   baseUrl: string;
   /** An existing admin: promotes the demo instructors. */
   admin: { email: string; password: string };
+  /** Sent with every request, e.g. the platform's internal-request header (quiet access log). */
+  headers?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -24,7 +27,17 @@ export interface DemoSeedSummary {
   students: number;
   courses: number;
   orders: number;
+  /** Lessons over every course's curriculum. */
+  lessons: number;
+  /** Lesson completions of the students. */
+  completions: number;
+  /** Courses students finished (each with a certificate). */
+  coursesCompleted: number;
+  reviews: number;
 }
+
+/** How long seeding waits for an order to become an enrolment (the course service learns it from an event). */
+const ENROLMENT_WAIT_MS = 60_000;
 
 /** Requests in flight at once: quick, without queueing up the platform's database pools. */
 const CONCURRENCY = 4;
@@ -54,6 +67,11 @@ interface TokenPairResponse {
 
 interface CourseResponse {
   id: string;
+}
+
+interface ProgressResponse {
+  completed: number;
+  total: number;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; after a failure starts nothing new and rethrows it. */
@@ -101,6 +119,8 @@ class DemoSeeding {
   private adminToken = '';
   private readonly tokens = new Map<string, string>();
   private readonly courseIds = new Map<string, string>();
+  /** Course slug → its lesson ids in curriculum order. */
+  private readonly lessonIds = new Map<string, string[]>();
   /** Accounts an interrupted earlier run had already registered. */
   reusedAccounts = 0;
 
@@ -142,11 +162,75 @@ class DemoSeeding {
     this.tokens.set(student.email, user.accessToken ?? (await this.login(student.email, DEMO_PASSWORD)));
   }
 
-  async createCourse({ instructorEmail, input }: DemoPlannedCourse): Promise<void> {
+  /** Creates the course with its curriculum (sections, then their lessons, in order), then publishes it. */
+  async createCourse(
+    { instructorEmail, input }: DemoPlannedCourse,
+    learning: DemoLearningPlan,
+  ): Promise<void> {
     const token = this.tokens.get(instructorEmail)!;
     const course = await this.api.request<CourseResponse>('POST', '/courses', { token, body: input });
+    const lessonIds: string[] = [];
+    for (const section of learning.curricula[input.slug] ?? []) {
+      const created = await this.api.request<CourseResponse>('POST', `/courses/${course.id}/sections`, {
+        token,
+        body: { title: section.title },
+      });
+      for (const lesson of section.lessons) {
+        const made = await this.api.request<CourseResponse>(
+          'POST',
+          `/courses/${course.id}/sections/${created.id}/lessons`,
+          { token, body: lesson },
+        );
+        lessonIds.push(made.id);
+      }
+    }
     await this.api.request('POST', `/courses/${course.id}/publish`, { token });
     this.courseIds.set(input.slug, course.id);
+    this.lessonIds.set(input.slug, lessonIds);
+  }
+
+  /**
+   * The student's progress in one course (the first lessons completed, in order) and their review.
+   * The course service learns of the order from an event, so the first call waits out its 403.
+   */
+  async study(plan: DemoStudyPlan): Promise<{ completions: number; completed: boolean; reviewed: boolean }> {
+    const token = this.tokens.get(plan.email)!;
+    const courseId = this.courseIds.get(plan.slug)!;
+    const lessons = (this.lessonIds.get(plan.slug) ?? []).slice(0, plan.lessonsCompleted);
+    let progress: ProgressResponse | undefined;
+    for (const [index, lessonId] of lessons.entries()) {
+      const path = `/courses/${courseId}/lessons/${lessonId}/completion`;
+      progress =
+        index === 0
+          ? await this.untilEnrolled(() => this.api.answer<ProgressResponse>('PUT', path, { token }, [403]))
+          : await this.api.request<ProgressResponse>('PUT', path, { token });
+    }
+    if (plan.review) {
+      const body = plan.review;
+      await this.untilEnrolled(() =>
+        this.api.answer('PUT', `/courses/${courseId}/reviews/mine`, { token, body }, [403]),
+      );
+    }
+    return {
+      completions: lessons.length,
+      completed: progress !== undefined && progress.completed === progress.total,
+      reviewed: plan.review !== undefined,
+    };
+  }
+
+  /** Repeats a call refused with 403 (not enrolled yet) until the enrolment arrives. */
+  private async untilEnrolled<T>(call: () => Promise<{ status: number; body: T }>): Promise<T> {
+    const deadline = Date.now() + ENROLMENT_WAIT_MS;
+    for (;;) {
+      const answer = await call();
+      if (answer.status !== 403) return answer.body;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `still not enrolled after ${ENROLMENT_WAIT_MS / 1000} s: ${JSON.stringify(answer.body)}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** The student's orders one after another; the concurrency comes from several students at once. */
@@ -193,16 +277,30 @@ class DemoSeeding {
  * say) is completed by the next one. Any other refused request stops the seeding with an error
  * naming it.
  */
+/** What a seeding reports when the demo data was already there: it created nothing. */
+export const SKIPPED_DEMO_SEED: Readonly<DemoSeedSummary> = Object.freeze({
+  skipped: true,
+  instructors: 0,
+  students: 0,
+  courses: 0,
+  orders: 0,
+  lessons: 0,
+  completions: 0,
+  coursesCompleted: 0,
+  reviews: 0,
+});
+
 export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedSummary> {
   const log = options.log ?? (() => undefined);
   const plan = buildDemoPlan();
-  const seeding = new DemoSeeding(new DemoApiClient(options.baseUrl, THROTTLING_HINT));
+  const learning = buildDemoLearningPlan(plan.students);
+  const seeding = new DemoSeeding(new DemoApiClient(options.baseUrl, THROTTLING_HINT, options.headers));
   const [marker, ...otherInstructors] = plan.instructors;
 
   if (await during(`checking for demo data (${marker.email})`, () => seeding.markerExists(marker))) {
     log(`Demo data is already there (${marker.email} can log in); nothing seeded.`);
     credentialLines(plan).forEach((line) => log(line));
-    return { skipped: true, instructors: 0, students: 0, courses: 0, orders: 0 };
+    return SKIPPED_DEMO_SEED;
   }
   await during(`logging in as the admin ${options.admin.email}`, () => seeding.loginAdmin(options.admin));
 
@@ -220,10 +318,15 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedSu
   log(`Demo data: ${plan.instructors.length} instructors and ${plan.students.length} students${reused}`);
 
   await forEachConcurrently(plan.courses, CONCURRENCY, (course) =>
-    during(`creating the course "${course.input.title}"`, () => seeding.createCourse(course)),
+    during(`creating the course "${course.input.title}"`, () => seeding.createCourse(course, learning)),
   );
   const categories = new Set(plan.courses.map((course) => course.input.category));
-  log(`Demo data: ${plan.courses.length} published courses in ${categories.size} categories`);
+  const sections = Object.values(learning.curricula);
+  const lessons = sections.flat().reduce((sum, section) => sum + section.lessons.length, 0);
+  log(
+    `Demo data: ${plan.courses.length} published courses in ${categories.size} categories, ` +
+      `${sections.flat().length} sections, ${lessons} lessons`,
+  );
 
   let orders = 0;
   await forEachConcurrently(plan.students, CONCURRENCY, (student) =>
@@ -234,6 +337,24 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedSu
     }),
   );
   log(`Demo data: ${orders} orders`);
+
+  // Progress and reviews need the enrolments, which the orders above bring about asynchronously.
+  let completions = 0;
+  let coursesCompleted = 0;
+  let reviews = 0;
+  await forEachConcurrently(plan.students, CONCURRENCY, (student) =>
+    during(`recording the progress of ${student.email}`, async () => {
+      for (const study of learning.studies.filter((item) => item.email === student.email)) {
+        const done = await seeding.study(study);
+        completions += done.completions;
+        coursesCompleted += done.completed ? 1 : 0;
+        reviews += done.reviewed ? 1 : 0;
+      }
+    }),
+  );
+  log(
+    `Demo data: ${completions} lessons completed, ${coursesCompleted} courses finished, ${reviews} reviews`,
+  );
   credentialLines(plan).forEach((line) => log(line));
 
   return {
@@ -242,5 +363,9 @@ export async function seedDemoData(options: DemoSeedOptions): Promise<DemoSeedSu
     students: plan.students.length,
     courses: plan.courses.length,
     orders,
+    lessons,
+    completions,
+    coursesCompleted,
+    reviews,
   };
 }

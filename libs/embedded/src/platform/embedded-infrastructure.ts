@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { ensureDatabase } from '../postgres/ensure-database';
 import { MongoWireServer } from '../mongo';
@@ -50,7 +49,6 @@ export async function startPlatformInfrastructure(
 ): Promise<PlatformInfrastructure> {
   const env = options.env ?? process.env;
   const dataDir = resolve(options.dataDir);
-  const logger = new Logger('EmbeddedInfrastructure');
   const stoppers: (() => Promise<void>)[] = [];
   const described: string[] = [];
 
@@ -98,14 +96,17 @@ export async function startPlatformInfrastructure(
   if (smtpUrl) {
     described.push('SMTP: SMTP_URL');
   } else {
-    mailbox = await SmtpSink.start();
+    // Kept under DATA_DIR beside the e-mail log, so /dev/mailbox still shows them after a restart.
+    mailbox = await SmtpSink.start({ persistDir: join(dataDir, 'mailbox') });
     const sink = mailbox;
     stoppers.push(() => sink.stop());
     smtpUrl = sink.url;
-    described.push('SMTP: embedded sink, received e-mails at /dev/mailbox');
+    described.push(
+      `SMTP: embedded sink, received e-mails at /dev/mailbox (kept in ${join(dataDir, 'mailbox')})`,
+    );
   }
 
-  logger.log(described.join('; '));
+  // No log line here: the app's logger does not exist yet, and the banner prints these lines.
   return {
     databases,
     mongoUrl,

@@ -22,6 +22,8 @@ export interface PlatformEnvironment {
   env: Record<string, string | undefined>;
   /** This process's hold on DATA_DIR: a second platform on it refuses to start (released on exit). */
   lock: DataDirLock;
+  /** What was changed on the person's behalf, for the banner (e.g. a raised login limit). */
+  notices: string[];
 }
 
 const DEFAULT_ADMIN_EMAIL = 'admin@coursehub.local';
@@ -40,13 +42,20 @@ export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEn
   const lock = lockDataDir(dataDir, { port: env.PORT ?? 3000 });
   env.DATA_DIR = dataDir;
   const seedDemo = parseEnv(z.object({ SEED_DEMO: envBoolean.default(false) }), env).SEED_DEMO;
+  const notices: string[] = [];
   // Seeding registers and logs in dozens of demo accounts from this host: more than the default
-  // credential throttle allows in a minute. Only raised when not configured.
-  if (seedDemo) env.AUTH_THROTTLE_LIMIT ??= String(DEMO_SEED_CREDENTIAL_REQUESTS);
+  // credential throttle allows. Only raised when not configured, and said so in the banner.
+  if (seedDemo && !env.AUTH_THROTTLE_LIMIT) {
+    env.AUTH_THROTTLE_LIMIT = String(DEMO_SEED_CREDENTIAL_REQUESTS);
+    notices.push(
+      `Login limit AUTH_THROTTLE_LIMIT=${DEMO_SEED_CREDENTIAL_REQUESTS} (default 10) for demo seeding's ` +
+        `${DEMO_SEED_CREDENTIAL_REQUESTS} registrations and logins; set AUTH_THROTTLE_LIMIT to choose another`,
+    );
+  }
 
   if (env.NODE_ENV === 'production' || (env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
     const admin = { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' };
-    return { dataDir, seedDemo, env, lock, admin };
+    return { dataDir, seedDemo, env, lock, admin, notices };
   }
   env.ADMIN_EMAIL ??= DEFAULT_ADMIN_EMAIL;
   let passwordFile: string | undefined;
@@ -62,6 +71,7 @@ export function preparePlatformEnvironment(given: NodeJS.ProcessEnv): PlatformEn
     seedDemo,
     env,
     lock,
+    notices,
     admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD, passwordFile },
   };
 }
@@ -72,6 +82,10 @@ export interface BannerOptions {
   admin: PlatformAdmin;
   infrastructure: string[];
   mailbox: boolean;
+  /** Work still running after start-up, e.g. `demo data: seeding (about half a minute)…`. */
+  background?: string[];
+  /** Settings changed on the person's behalf (PlatformEnvironment.notices). */
+  notices?: string[];
 }
 
 /** The few lines a newcomer needs after `npm start`; plain text, apart from the JSON logs. */
@@ -88,6 +102,9 @@ export function printBanner(options: BannerOptions): void {
     `  Data       ${options.dataDir}`,
     ...(options.mailbox ? [`  E-mails    ${url}/dev/mailbox`] : []),
     ...options.infrastructure.map((line) => `  ${line}`),
+    ...(options.notices ?? []).map((line) => `  Note: ${line}`),
+    ...(options.background ?? []).map((line) => `  Still running: ${line}`),
+    `  Start here ${url}/`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

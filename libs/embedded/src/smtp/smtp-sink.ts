@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type net from 'node:net';
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
@@ -8,6 +10,21 @@ export interface SmtpSinkOptions {
   port?: number;
   /** Interface to bind, default 127.0.0.1. */
   host?: string;
+  /**
+   * Keep every accepted message in this directory (one JSON file each) and load them again at the
+   * next start, so the dev mailbox survives restarts like the e-mail log does. In memory only without.
+   */
+  persistDir?: string;
+  /** With `persistDir`: how many messages to keep (the oldest files are removed); default 1000. */
+  keep?: number;
+}
+
+/** What a persisted message file holds: the raw message and what only the SMTP session knew. */
+interface StoredMessage {
+  receivedAt: string;
+  envelope: { from: string; to: string[] };
+  authenticatedAs?: string;
+  raw: string;
 }
 
 /** A message the sink accepted, parsed by mailparser. */
@@ -32,6 +49,8 @@ export interface CapturedMessage {
   raw: string;
   /** The user name when the client authenticated (AUTH PLAIN/LOGIN accept any credentials). */
   authenticatedAs: string | undefined;
+  /** When the sink accepted it. */
+  receivedAt: Date;
 }
 
 /** Where a planned failure answers: AUTH (e.g. 535 bad credentials), RCPT TO or the end of DATA. */
@@ -71,7 +90,13 @@ export class SmtpSink {
 
   private readonly server: SMTPServer;
 
-  private constructor(private readonly hostName: string) {
+  private persisted = 0;
+
+  private constructor(
+    private readonly hostName: string,
+    private readonly persistDir?: string,
+    private readonly keep = 1000,
+  ) {
     this.server = new SMTPServer({
       logger: false,
       banner: 'CourseHub SMTP sink',
@@ -99,7 +124,8 @@ export class SmtpSink {
   }
 
   static async start(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-    const sink = new SmtpSink(options.host ?? '127.0.0.1');
+    const sink = new SmtpSink(options.host ?? '127.0.0.1', options.persistDir, options.keep);
+    await sink.load();
     const server = sink.server;
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
@@ -187,14 +213,54 @@ export class SmtpSink {
     // The whole message has to be read before replying, also when it is rejected.
     const failure = this.takeFailure('data');
     if (failure) throw failure;
-    const raw = Buffer.concat(chunks);
-    const parsed: ParsedMail = await simpleParser(raw);
     const envelope = session.envelope;
-    this.messages.push({
+    const stored: StoredMessage = {
+      receivedAt: new Date().toISOString(),
       envelope: {
         from: envelope.mailFrom ? envelope.mailFrom.address : '',
         to: envelope.rcptTo.map((recipient) => recipient.address),
       },
+      authenticatedAs: typeof session.user === 'string' ? session.user : undefined,
+      raw: Buffer.concat(chunks).toString('utf8'),
+    };
+    // Written before the 250: a message the sender saw accepted is in the mailbox after a restart.
+    await this.persist(stored);
+    this.messages.push(await SmtpSink.captured(stored));
+    this.events.emit('message');
+  }
+
+  /** Loads the messages a previous run persisted, oldest first. */
+  private async load(): Promise<void> {
+    if (!this.persistDir) return;
+    await mkdir(this.persistDir, { recursive: true });
+    const files = (await readdir(this.persistDir)).filter((file) => file.endsWith('.json')).sort();
+    for (const file of files) {
+      try {
+        const stored = JSON.parse(await readFile(join(this.persistDir, file), 'utf8')) as StoredMessage;
+        this.messages.push(await SmtpSink.captured(stored));
+        this.persisted = Math.max(this.persisted, Number.parseInt(file, 10) || 0);
+      } catch {
+        // A file cut short by a crash while it was written: that message was never acknowledged.
+      }
+    }
+  }
+
+  private async persist(stored: StoredMessage): Promise<void> {
+    if (!this.persistDir) return;
+    this.persisted += 1;
+    const name = `${String(this.persisted).padStart(10, '0')}.json`;
+    await writeFile(join(this.persistDir, name), JSON.stringify(stored), { mode: 0o600 });
+    const excess = this.persisted - this.keep;
+    if (excess > 0) {
+      await rm(join(this.persistDir, `${String(excess).padStart(10, '0')}.json`), { force: true });
+      if (this.messages.length >= this.keep) this.messages.shift();
+    }
+  }
+
+  private static async captured(stored: StoredMessage): Promise<CapturedMessage> {
+    const parsed: ParsedMail = await simpleParser(stored.raw);
+    return {
+      envelope: stored.envelope,
       from: addresses(parsed.from)[0],
       to: addresses(parsed.to),
       cc: addresses(parsed.cc),
@@ -205,9 +271,9 @@ export class SmtpSink {
       date: parsed.date,
       headerLines: parsed.headerLines,
       header: (name: string) => parsed.headers.get(name.toLowerCase()),
-      raw: raw.toString('utf8'),
-      authenticatedAs: typeof session.user === 'string' ? session.user : undefined,
-    });
-    this.events.emit('message');
+      raw: stored.raw,
+      authenticatedAs: stored.authenticatedAs,
+      receivedAt: new Date(stored.receivedAt),
+    };
   }
 }

@@ -1,8 +1,8 @@
 import type { Kafka } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CommandEnv, CommandIo, commandKafka, printListing, processIo } from '../cli/command-io';
 import { listParkedOutboxEvents, ParkedOutboxEvent, retryParkedOutboxEvents } from '../outbox/outbox-admin';
+import { readTopicsToEnd } from '../transport/read-topics-to-end';
 import { DeadLetter, DeadLetterTable, SqlQuery } from './dead-letters';
 
 export const DLQ_USAGE = `Dead letters and parked outbox events of CourseHub.
@@ -137,74 +137,31 @@ export async function readKafkaDeadLetters(
   kafka: Kafka,
   options: { topic?: string; timeoutMs?: number } = {},
 ): Promise<DeadLetter[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = new Map<string, number>();
-  let topics: string[];
-  try {
-    topics = (await admin.listTopics()).filter(
-      (topic) =>
-        topic.endsWith('.dlq') &&
-        (!options.topic || topic === `${options.topic}.dlq` || topic === options.topic),
-    );
-    for (const topic of topics) {
-      for (const partition of await admin.fetchTopicOffsets(topic)) {
-        if (Number(partition.high) > Number(partition.low))
-          ends.set(`${topic}:${partition.partition}`, Number(partition.high));
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  if (ends.size === 0) return [];
-
-  const groupId = `coursehub-dlq-cli-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
   const records: { value: Record<string, unknown>; marker: boolean; fallbackId: string }[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({
-      topics: [...new Set([...ends.keys()].map((key) => key.replace(/:\d+$/, '')))],
-      fromBeginning: true,
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(
-            new Error(`Reading the dead-letter topics took longer than ${options.timeoutMs ?? 20_000} ms`),
-          ),
-        options.timeoutMs ?? 20_000,
-      );
-      void consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ topic, partition, message }) => {
-            const key = `${topic}:${partition}`;
-            try {
-              const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
-              if (value && typeof value === 'object')
-                records.push({
-                  value,
-                  marker: message.headers?.[DEAD_LETTER_MARKER_HEADER] !== undefined || 'replayOf' in value,
-                  fallbackId: `${key}:${message.offset}`,
-                });
-            } catch {
-              // Not JSON: nothing this command can replay.
-            }
-            const end = ends.get(key);
-            if (end !== undefined && Number(message.offset) + 1 >= end) ends.delete(key);
-            if (ends.size === 0) {
-              clearTimeout(timer);
-              resolve();
-            }
-            return Promise.resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
+  await readTopicsToEnd(
+    kafka,
+    (topic) =>
+      topic.endsWith('.dlq') &&
+      (!options.topic || topic === `${options.topic}.dlq` || topic === options.topic),
+    ({ topic, partition, message }) => {
+      try {
+        const value = JSON.parse(message.value?.toString() ?? 'null') as Record<string, unknown>;
+        if (value && typeof value === 'object')
+          records.push({
+            value,
+            marker: message.headers?.[DEAD_LETTER_MARKER_HEADER] !== undefined || 'replayOf' in value,
+            fallbackId: `${topic}:${partition}:${message.offset}`,
+          });
+      } catch {
+        // Not JSON: nothing this command can replay.
+      }
+    },
+    {
+      what: 'Reading the dead-letter topics',
+      groupPrefix: 'coursehub-dlq-cli',
+      timeoutMs: options.timeoutMs ?? 20_000,
+    },
+  );
   const replayedAt = new Map<string, string>();
   for (const record of records.filter((candidate) => candidate.marker)) {
     replayedAt.set(String(record.value.replayOf), String(record.value.replayedAt));

@@ -5,6 +5,8 @@ import {
   DatabaseConnectionsModule,
   databaseEnvSchema,
   jwtVerifierEnvSchema,
+  LandingDetails,
+  LandingModule,
 } from '@coursehub/core';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { z } from 'zod';
@@ -27,6 +29,8 @@ export interface RootModuleOptions {
   env?: Record<string, string | undefined>;
   /** Modules beside the features, e.g. the embedded dev mailbox. */
   imports?: (Type | DynamicModule)[];
+  /** What the page at `/` says beyond the features (the platform: its admin, data, mailbox). */
+  landing?: LandingDetails;
 }
 
 /** The environment schema of a root: core, token verification, messaging, and each feature's. */
@@ -68,6 +72,12 @@ export function createRootModule(options: RootModuleOptions): Type {
       }),
       ...options.features.map((feature) => feature.module),
       ...(options.imports ?? []),
+      LandingModule.forRoot({
+        service: options.service,
+        features: definitions.map((definition) => definition.name),
+        transport: options.transport,
+        details: options.landing,
+      }),
     ],
   })
   class RootModule {}

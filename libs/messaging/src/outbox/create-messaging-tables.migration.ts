@@ -1,9 +1,7 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
-export class CreateMessagingTables1763700000000 extends SqlMigration {
-  readonly name = 'CreateMessagingTables1763700000000';
-
-  protected readonly upStatements = [
+export const CreateMessagingTables1763700000000 = sqlMigration('CreateMessagingTables1763700000000', {
+  up: [
     `
       CREATE TABLE outbox_messages (
         id uuid PRIMARY KEY,
@@ -25,7 +23,6 @@ export class CreateMessagingTables1763700000000 extends SqlMigration {
         processed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (consumer, event_id)
       )`,
-  ];
-
-  protected readonly downStatements = ['DROP TABLE processed_events', 'DROP TABLE outbox_messages'];
-}
+  ],
+  down: ['DROP TABLE processed_events', 'DROP TABLE outbox_messages'],
+});

@@ -39,6 +39,9 @@ export class OutboxRelayModule {
         const consumers = options.consumesMessages !== false;
         this.relay = new OutboxRelay(dataSourceName, dataSource, bus, {
           pollMs: config.get('OUTBOX_POLL_MS', { infer: true }),
+          batchSize: config.get('OUTBOX_BATCH_SIZE', { infer: true }),
+          // With Kafka the database is a PostgreSQL server: wake on commit instead of the next poll.
+          listen: !inProcess && config.get('OUTBOX_LISTEN', { infer: true }),
           retryMaxMs: config.get('OUTBOX_RETRY_MAX_MS', { infer: true }),
           maxPublishAttempts: config.get('OUTBOX_MAX_PUBLISH_ATTEMPTS', { infer: true }),
           exclusivity: inProcess ? 'process' : 'database-lock',

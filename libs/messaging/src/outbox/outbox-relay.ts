@@ -1,7 +1,8 @@
 import { contextFromTraceHeaders, currentTraceHeaders, inSpan, SpanKind, TRACEPARENT } from '@coursehub/core';
 import { Logger } from '@nestjs/common';
+import { Client, type ClientConfig, type Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { MessageBus } from '../message-bus';
+import { MessageBus, PublishedMessage } from '../message-bus';
 import { backoffDelayMs, classifyFailure, errorMessage } from '../messaging.errors';
 import { messagingMetrics } from '../metrics';
 
@@ -31,6 +32,12 @@ export interface OutboxRelayOptions {
    * of the same database may need).
    */
   exclusivity?: 'database-lock' | 'process';
+  /**
+   * Wake up as soon as an event is committed (`Outbox.add` notifies `OUTBOX_CHANNEL`): a dedicated
+   * connection LISTENs besides the pool, and `pollMs` becomes the fallback when a notification is
+   * missed (listener reconnecting). Only for a PostgreSQL server (not the embedded single-connection one).
+   */
+  listen?: boolean;
   /** Whether publishing may start (the in-process transport waits for its server). */
   canPublish?: () => boolean;
   /**
@@ -41,6 +48,12 @@ export interface OutboxRelayOptions {
 }
 
 const UNSENT = 'sent_at IS NULL AND parked_at IS NULL';
+
+/** Notified by `Outbox.add` in the writing transaction, so delivered at its commit. */
+export const OUTBOX_CHANNEL = 'coursehub_outbox';
+
+/** Wait before opening a new listener connection after the last one failed. */
+const LISTEN_RETRY_MS = 5_000;
 
 /**
  * Publishes a data source's outbox in `seq` order (hence in order per key). A transient failure
@@ -56,6 +69,11 @@ export class OutboxRelay {
   private stopped = true;
   private consecutiveFailures = 0;
   private passes = 0;
+  private lastHousekeeping = 0;
+  /** A notification came while a pass ran: the next pass starts at once. */
+  private woken = false;
+  private listener?: Client;
+  private listenRetry?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSourceName: string,
@@ -70,18 +88,64 @@ export class OutboxRelay {
   start(): void {
     this.stopped = false;
     this.schedule(0);
+    if (this.options.listen) void this.listen();
   }
 
   /** Stops polling and waits for the pass in flight (call before the transport closes). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    clearTimeout(this.listenRetry);
+    const listener = this.listener;
+    this.listener = undefined;
+    await Promise.all([this.running, listener?.end().catch(() => undefined)]);
+  }
+
+  /** A new event was committed: run a pass now, or right after the one in flight. */
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.running || this.consecutiveFailures > 0) {
+      // A failing relay keeps its backoff; a running pass reschedules itself.
+      this.woken = this.running !== undefined;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Opens the LISTEN connection (same settings as the data source's pool); reopens it when lost. */
+  private async listen(): Promise<void> {
+    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    if (!pool || this.stopped) return;
+    const client = new Client((pool as unknown as { options: ClientConfig }).options);
+    const retry = (error: unknown) => {
+      if (this.listener !== client) return;
+      this.listener = undefined;
+      client.end().catch(() => undefined);
+      if (this.stopped) return;
+      this.logger.debug(
+        `Outbox listener lost, polling every ${this.options.pollMs} ms meanwhile: ${String(error)}`,
+      );
+      this.listenRetry = setTimeout(() => void this.listen(), LISTEN_RETRY_MS);
+    };
+    this.listener = client;
+    client.on('notification', () => this.wake());
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('connection ended')));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      // Events committed while the listener was away are picked up by this pass.
+      this.wake();
+    } catch (error) {
+      retry(error);
+    }
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      this.timer = undefined;
       this.running = this.pass().finally(() => {
         this.running = undefined;
       });
@@ -103,12 +167,18 @@ export class OutboxRelay {
         this.logger.warn(`Publishing failed (${this.consecutiveFailures}x), will retry: ${String(error)}`);
       }
     }
-    await this.housekeeping().catch(() => undefined);
+    // Passes follow each other closely under load (woken per commit): the gauges need no more.
+    if (Date.now() - this.lastHousekeeping >= Math.min(this.options.pollMs, 1_000)) {
+      this.lastHousekeeping = Date.now();
+      await this.housekeeping().catch(() => undefined);
+    }
     const batchFull = published >= (this.options.batchSize ?? 100);
+    const woken = this.woken;
+    this.woken = false;
     const delay =
       this.consecutiveFailures > 0
         ? backoffDelayMs(this.consecutiveFailures, this.options.pollMs, this.options.retryMaxMs ?? 10_000)
-        : batchFull
+        : batchFull || woken
           ? 0
           : this.options.pollMs;
     this.schedule(delay);
@@ -136,7 +206,10 @@ export class OutboxRelay {
         [batchSize],
       );
       try {
-        result = await this.publishAll(claimed, (sql, parameters) => manager.query(sql, parameters));
+        const query = (sql: string, parameters: unknown[]) => manager.query(sql, parameters);
+        result = this.bus.publishesInBatches
+          ? await this.publishInOneRequest(claimed, query)
+          : await this.publishAll(claimed, query);
       } catch (error) {
         // Commit what was recorded (sent rows, attempts, parking); report the failure after.
         failure = error;
@@ -145,6 +218,30 @@ export class OutboxRelay {
     if (failure)
       throw failure instanceof Error ? failure : new Error('Publishing failed', { cause: failure });
     return result;
+  }
+
+  /**
+   * Publishes the whole batch in one broker request and marks it sent in one statement. If the
+   * request fails, the batch goes again one event at a time (`publishAll`), which finds the event
+   * at fault, records its error and parks it when it keeps failing: the guarantees stay those of
+   * the one-by-one path; what the failed request did write is published again (at least once).
+   */
+  private async publishInOneRequest(
+    claimed: ClaimedMessage[],
+    query: (sql: string, parameters: unknown[]) => Promise<unknown>,
+  ): Promise<number> {
+    if (claimed.length === 0) return 0;
+    try {
+      await this.publishTracedBatch(claimed);
+    } catch {
+      return this.publishAll(claimed, query);
+    }
+    await query(
+      'UPDATE outbox_messages SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY($1::uuid[])',
+      [claimed.map((message) => message.id)],
+    );
+    messagingMetrics.outboxPublished().inc({ data_source: this.dataSourceName }, claimed.length);
+    return claimed.length;
   }
 
   /** Publishes in order; stops at a failure that is not the event's own (after recording it). */
@@ -199,6 +296,43 @@ export class OutboxRelay {
    * goes with the message (`traceparent`), so the consumers' spans join the same trace.
    */
   private publishTraced(message: ClaimedMessage): Promise<void> {
+    return this.inPublishSpan(message, (published) => this.bus.publish(published));
+  }
+
+  /**
+   * The batch's events each get their producer span (each continues its own trace), all open
+   * while the one request is in flight; the request goes once every span has given its message.
+   */
+  private async publishTracedBatch(claimed: ClaimedMessage[]): Promise<void> {
+    const messages: PublishedMessage[] = [];
+    let release!: () => void;
+    let fail!: (error: unknown) => void;
+    const sent = new Promise<void>((resolve, reject) => {
+      release = resolve;
+      fail = reject;
+    });
+    // inSpan runs `work` synchronously up to its first await: every message is pushed here.
+    const spans = claimed.map((message) =>
+      this.inPublishSpan(message, (published) => {
+        messages.push(published);
+        return sent;
+      }),
+    );
+    try {
+      await this.bus.publishBatch(messages);
+      release();
+    } catch (error) {
+      fail(error);
+    }
+    const outcomes = await Promise.allSettled(spans);
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private inPublishSpan(
+    message: ClaimedMessage,
+    publish: (published: PublishedMessage) => Promise<void>,
+  ): Promise<void> {
     const parent = contextFromTraceHeaders({ [TRACEPARENT]: message.traceparent ?? undefined });
     const attributes = {
       'messaging.system': this.options.traceContextIn === 'envelope' ? 'in-process' : 'kafka',
@@ -207,10 +341,10 @@ export class OutboxRelay {
       'messaging.destination.name': message.topic,
       'messaging.message.id': message.id,
     };
-    return inSpan(`publish ${message.topic}`, { kind: SpanKind.PRODUCER, parent, attributes }, async () => {
+    return inSpan(`publish ${message.topic}`, { kind: SpanKind.PRODUCER, parent, attributes }, () => {
       const trace = currentTraceHeaders();
       const inEnvelope = this.options.traceContextIn === 'envelope' && trace[TRACEPARENT];
-      await this.bus.publish({
+      return publish({
         topic: message.topic,
         key: message.message_key,
         value: inEnvelope ? { ...message.envelope, ...trace } : message.envelope,

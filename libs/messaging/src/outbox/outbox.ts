@@ -1,6 +1,11 @@
 import { createEnvelope, EventContract, EventData, EventEnvelope } from '@coursehub/contracts';
 import { currentCorrelationId, currentTraceparent, FeatureTransactions } from '@coursehub/core';
-import { OutboxMessageEntity } from './outbox-message.entity';
+import { OUTBOX_CHANNEL } from './outbox-relay';
+
+const ADD_SQL = `WITH added AS (
+  INSERT INTO outbox_messages (id, topic, message_key, envelope, traceparent)
+  VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id
+) SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM added`;
 
 /**
  * Writes events in the current transaction of one feature database: the event exists if and only
@@ -26,20 +31,16 @@ export class Outbox {
       producer: this.producer,
       correlationId: currentCorrelationId(),
     });
-    await this.transactions.tx
-      .createQueryBuilder()
-      .insert()
-      .into(OutboxMessageEntity)
-      .values({
-        id: envelope.id,
-        topic: contract.topic,
-        messageKey: options.key,
-        envelope: () => ':envelope::jsonb',
-        // The relay publishes later, outside this request: the row carries its trace.
-        traceparent: currentTraceparent(),
-      })
-      .setParameter('envelope', JSON.stringify(envelope))
-      .execute();
+    // One statement: the row, and a notification the relay's listener receives at commit (several
+    // in one transaction are folded into one by PostgreSQL). The relay publishes later, outside
+    // this request: the row carries its trace.
+    await this.transactions.tx.query(ADD_SQL, [
+      envelope.id,
+      contract.topic,
+      options.key,
+      JSON.stringify(envelope),
+      currentTraceparent(),
+    ]);
     return envelope;
   }
 }

@@ -1,13 +1,11 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
 /**
  * Outbox parking (an event that keeps failing to publish is set aside so later events flow) and
  * the `dead_letters` table of the in-process transport (platform mode).
  */
-export class ParkOutboxAndDeadLetters1763800000000 extends SqlMigration {
-  readonly name = 'ParkOutboxAndDeadLetters1763800000000';
-
-  protected readonly upStatements = [
+export const ParkOutboxAndDeadLetters1763800000000 = sqlMigration('ParkOutboxAndDeadLetters1763800000000', {
+  up: [
     'ALTER TABLE outbox_messages ADD COLUMN parked_at timestamptz',
     'DROP INDEX outbox_messages_unsent',
     'CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL AND parked_at IS NULL',
@@ -27,13 +25,12 @@ export class ParkOutboxAndDeadLetters1763800000000 extends SqlMigration {
         replay_count int NOT NULL DEFAULT 0
       )`,
     'CREATE INDEX dead_letters_topic ON dead_letters (topic, failed_at)',
-  ];
-
-  protected readonly downStatements = [
+  ],
+  down: [
     'DROP TABLE dead_letters',
     'DROP INDEX outbox_messages_parked',
     'DROP INDEX outbox_messages_unsent',
     'CREATE INDEX outbox_messages_unsent ON outbox_messages (seq) WHERE sent_at IS NULL',
     'ALTER TABLE outbox_messages DROP COLUMN parked_at',
-  ];
-}
+  ],
+});

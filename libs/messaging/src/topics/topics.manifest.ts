@@ -1,11 +1,4 @@
-import {
-  coursePublished,
-  courseGet,
-  deadLetterTopicOf,
-  orderCancelled,
-  orderConfirmed,
-  userRegistered,
-} from '@coursehub/contracts';
+import { courseGet, deadLetterTopicOf, eventContracts } from '@coursehub/contracts';
 
 /** One Kafka topic as CourseHub expects it on the brokers. */
 export interface DeclaredTopic {
@@ -36,7 +29,6 @@ const durable = (retentionDays: number): Record<string, string> => ({
   'min.insync.replicas': '2',
 });
 
-const eventContracts = [userRegistered, coursePublished, orderConfirmed, orderCancelled];
 const requestContracts = [courseGet];
 
 /**

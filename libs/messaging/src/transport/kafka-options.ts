@@ -14,6 +14,10 @@ export abstract class KafkaConnection {
   abstract maxWaitTimeInMs: number;
   abstract idempotentProducer: boolean;
   abstract sessionTimeoutMs: number;
+  /** Partitions whose events are handled at the same time (one at a time within each: per-key order). */
+  abstract partitionsConsumedConcurrently?: number;
+  /** Events a consumer handles at the same time (one key's events one after the other, in order). */
+  abstract eventsInFlight?: number;
   /** Clients may create missing topics (development and tests); elsewhere `npm run kafka:topics` does. */
   abstract autoCreateTopics: boolean;
 }
@@ -31,6 +35,8 @@ export const KAFKA_CONNECTION_KEYS = [
   'KAFKA_IDEMPOTENT_PRODUCER',
   'KAFKA_SESSION_TIMEOUT_MS',
   'KAFKA_AUTO_CREATE_TOPICS',
+  'KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY',
+  'KAFKA_EVENTS_IN_FLIGHT',
 ] as const satisfies readonly (keyof KafkaEnv)[];
 
 export function kafkaConnectionFromEnv(
@@ -57,6 +63,8 @@ export function kafkaConnectionFromEnv(
     maxWaitTimeInMs: env.KAFKA_MAX_WAIT_MS,
     idempotentProducer: env.KAFKA_IDEMPOTENT_PRODUCER,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    eventsInFlight: env.KAFKA_EVENTS_IN_FLIGHT,
     autoCreateTopics:
       env.KAFKA_AUTO_CREATE_TOPICS ?? (env.NODE_ENV === 'development' || env.NODE_ENV === 'test'),
   };
@@ -113,7 +121,9 @@ export function kafkaTransportOptions(connection: KafkaConnection): KafkaOptions
       },
       // A new consumer group starts from the oldest retained event: nothing published before it joined is skipped.
       subscribe: { fromBeginning: true },
-      run: { partitionsConsumedConcurrently: 1 },
+      // Events of one partition (hence of one key) are handled one after the other, in order;
+      // several partitions at once.
+      run: { partitionsConsumedConcurrently: connection.partitionsConsumedConcurrently ?? 1 },
       send: { acks: -1 },
     },
   };

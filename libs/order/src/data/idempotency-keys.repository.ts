@@ -95,4 +95,18 @@ export class IdempotencyKeysRepository implements IdempotencyKeyStore {
       .execute();
     return result.affected ?? 0;
   }
+
+  /** A user's keys, oldest first (for the personal-data export). */
+  findAllOfUser(userId: string): Promise<IdempotencyKeyEntity[]> {
+    return this.transactions.tx.find(IdempotencyKeyEntity, {
+      where: { userId },
+      order: { createdAt: 'ASC', key: 'ASC' },
+    });
+  }
+
+  /** Deletes every key of a user (their texts and stored responses); returns how many. */
+  async deleteAllOfUser(userId: string): Promise<number> {
+    const result = await this.transactions.tx.delete(IdempotencyKeyEntity, { userId });
+    return result.affected ?? 0;
+  }
 }

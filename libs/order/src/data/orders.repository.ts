@@ -65,4 +65,12 @@ export class OrdersRepository {
     }
     return builder.getMany();
   }
+
+  /** Every order of a user, newest first (for the personal-data export: a user has few). */
+  findAllOfOwner(ownerId: string): Promise<OrderEntity[]> {
+    return this.transactions.tx.find(OrderEntity, {
+      where: { userId: ownerId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
 }

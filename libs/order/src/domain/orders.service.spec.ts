@@ -5,15 +5,18 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
 } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { getTransactionHostToken } from '@nestjs-cls/transactional';
 import { InMemoryFeatureDatabase } from '@coursehub/testing';
+import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ErasedUsersRepository } from '../data/erased-users.repository';
 import { OrderEntity } from '../data/order.entity';
 import { OrdersRepository, OwnerOrdersQuery } from '../data/orders.repository';
 import { ORDER_FEATURE } from '../order.constants';
@@ -52,6 +55,10 @@ class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof OrdersRep
     return Promise.resolve();
   }
 
+  findAllOfOwner(ownerId: string): Promise<OrderEntity[]> {
+    return this.findNewestOfOwner({ ownerId, limit: Number.MAX_SAFE_INTEGER });
+  }
+
   findNewestOfOwner(query: OwnerOrdersQuery): Promise<OrderEntity[]> {
     const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }) =>
       b.createdAt - a.createdAt || (b.id < a.id ? -1 : b.id > a.id ? 1 : 0);
@@ -64,6 +71,21 @@ class InMemoryOrdersRepository implements Pick<OrdersRepository, keyof OrdersRep
       )
       .slice(0, query.limit);
     return Promise.resolve(rows.map((o) => ({ ...o })));
+  }
+}
+
+/** The deleted accounts, as `user.deleted` recorded them. */
+class InMemoryErasedUsersRepository implements Pick<ErasedUsersRepository, keyof ErasedUsersRepository> {
+  readonly erased = new Set<string>();
+
+  markErased(userId: string): Promise<boolean> {
+    const added = !this.erased.has(userId);
+    this.erased.add(userId);
+    return Promise.resolve(added);
+  }
+
+  isErased(userId: string): Promise<boolean> {
+    return Promise.resolve(this.erased.has(userId));
   }
 }
 
@@ -104,21 +126,29 @@ describe('OrdersService', () => {
   let catalog: FakeCourseCatalog;
   let service: OrdersService;
   let published: CourseSnapshot;
+  let erasedUsers: InMemoryErasedUsersRepository;
 
-  beforeEach(async () => {
-    db = new InMemoryOrderDatabase();
-    catalog = new FakeCourseCatalog();
-    published = catalog.add('Practical PostgreSQL');
+  async function serviceWith(env: { ORDERS_REQUIRE_VERIFIED_EMAIL: boolean }): Promise<OrdersService> {
     const moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
         { provide: getTransactionHostToken(ORDER_FEATURE), useValue: db },
         { provide: OrdersRepository, useValue: new InMemoryOrdersRepository(db) },
+        { provide: ErasedUsersRepository, useValue: erasedUsers },
         { provide: COURSE_CATALOG, useValue: catalog },
         { provide: Outbox, useValue: db.outbox },
+        { provide: ConfigService, useValue: new ConfigService(env) },
       ],
     }).compile();
-    service = moduleRef.get(OrdersService);
+    return moduleRef.get(OrdersService);
+  }
+
+  beforeEach(async () => {
+    db = new InMemoryOrderDatabase();
+    catalog = new FakeCourseCatalog();
+    erasedUsers = new InMemoryErasedUsersRepository();
+    published = catalog.add('Practical PostgreSQL');
+    service = await serviceWith({ ORDERS_REQUIRE_VERIFIED_EMAIL: false });
   });
 
   describe('place', () => {
@@ -184,6 +214,38 @@ describe('OrdersService', () => {
       await expect(service.place(person('student'), published.id)).resolves.toMatchObject({
         status: 'confirmed',
       });
+    });
+  });
+
+  describe('who may order', () => {
+    const verified = (emailVerified: boolean | undefined) => ({ ...person('student'), emailVerified });
+
+    it('lets anyone order while ORDERS_REQUIRE_VERIFIED_EMAIL is off, the claim present or not', async () => {
+      for (const student of [verified(false), verified(undefined), verified(true)]) {
+        await expect(service.assertMayOrder(student)).resolves.toBeUndefined();
+      }
+    });
+
+    it('refuses unverified callers with ForbiddenError when ORDERS_REQUIRE_VERIFIED_EMAIL is on', async () => {
+      const strict = await serviceWith({ ORDERS_REQUIRE_VERIFIED_EMAIL: true });
+      for (const student of [verified(false), verified(undefined)]) {
+        await expect(strict.assertMayOrder(student)).rejects.toThrow(
+          new ForbiddenError('Verify your e-mail address first'),
+        );
+      }
+      await expect(strict.assertMayOrder(verified(true))).resolves.toBeUndefined();
+    });
+
+    it("refuses a deleted account's still-valid token (UnauthenticatedError), verified or not", async () => {
+      const strict = await serviceWith({ ORDERS_REQUIRE_VERIFIED_EMAIL: true });
+      const student = verified(true);
+      erasedUsers.erased.add(student.id);
+      for (const orders of [service, strict]) {
+        await expect(orders.assertMayOrder(student)).rejects.toThrow(
+          new UnauthenticatedError('This account has been deleted'),
+        );
+      }
+      await expect(service.assertMayOrder(person('student'))).resolves.toBeUndefined();
     });
   });
 

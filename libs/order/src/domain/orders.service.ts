@@ -10,15 +10,19 @@ import {
   NotFoundError,
   Page,
   pageOf,
+  UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
 } from '@coursehub/core';
 import { Outbox } from '@coursehub/messaging';
 import { Inject, Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import { ErasedUsersRepository } from '../data/erased-users.repository';
 import { OrderEntity } from '../data/order.entity';
 import { OrdersRepository } from '../data/orders.repository';
 import { COURSE_UNAVAILABLE_RETRY_AFTER_SECONDS, ORDER_FEATURE, OrderStatus } from '../order.constants';
+import type { OrderEnv } from '../order.env';
 import { COURSE_CATALOG, CourseCatalog, CourseCatalogUnavailableError } from './course-catalog';
 
 /** What a list of orders is asked for (the HTTP query DTO has this shape). */
@@ -42,13 +46,18 @@ export class OrdersService {
     name: 'coursehub_orders_confirmed_total',
     help: 'Orders confirmed.',
   });
+  private readonly requireVerifiedEmail: boolean;
 
   constructor(
     @InjectFeatureTransactions(ORDER_FEATURE) private readonly transactions: FeatureTransactions,
     @Inject(COURSE_CATALOG) private readonly catalog: CourseCatalog,
     private readonly orders: OrdersRepository,
     private readonly outbox: Outbox,
-  ) {}
+    private readonly erasedUsers: ErasedUsersRepository,
+    config: ConfigService<OrderEnv, true>,
+  ) {
+    this.requireVerifiedEmail = config.get('ORDERS_REQUIRE_VERIFIED_EMAIL', { infer: true });
+  }
 
   /** Looks the course up, then stores the confirmed order and its `order.confirmed` in one transaction. */
   async place(user: AuthenticatedUser, courseId: string): Promise<OrderEntity> {
@@ -85,6 +94,21 @@ export class OrdersService {
     });
     this.ordersConfirmed.inc();
     return order;
+  }
+
+  /**
+   * Whether the caller may order at all (checked before `place`, see OrderingAllowedGuard). A deleted
+   * account's access token stays valid until it expires: its orders are refused rather than stored
+   * against an erased user. With ORDERS_REQUIRE_VERIFIED_EMAIL, only a token that says
+   * `emailVerified: true` may order (one without the claim counts as unverified).
+   */
+  async assertMayOrder(user: AuthenticatedUser): Promise<void> {
+    if (await this.erasedUsers.isErased(user.id)) {
+      throw new UnauthenticatedError('This account has been deleted');
+    }
+    if (this.requireVerifiedEmail && user.emailVerified !== true) {
+      throw new ForbiddenError('Verify your e-mail address first');
+    }
   }
 
   private async orderableCourse(courseId: string) {

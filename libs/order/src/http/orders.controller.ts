@@ -6,7 +6,17 @@ import {
   Idempotent,
   RateLimit,
 } from '@coursehub/core';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -18,6 +28,7 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { OrdersService } from '../domain/orders.service';
@@ -30,6 +41,7 @@ import {
   OrderPageDto,
   toOrderDto,
 } from './order.dto';
+import { OrderingAllowedGuard } from './ordering-allowed.guard';
 
 @ApiTags('orders')
 @Controller('orders')
@@ -39,6 +51,8 @@ export class OrdersController {
 
   @Post()
   @HttpCode(201)
+  // Guards run bottom-up here: the rate limit first, then whether the caller may order at all.
+  @UseGuards(OrderingAllowedGuard)
   @RateLimit('orders')
   @Idempotent({ ttlSeconds: IDEMPOTENCY_KEY_TTL_SECONDS })
   @ApiOperation({
@@ -46,6 +60,16 @@ export class OrdersController {
   })
   @ApiCreatedResponse({ type: OrderDto, description: 'Confirmed (or the replay of the first response).' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Invalid body or Idempotency-Key.' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponseDto,
+    description: 'No valid access token, or the account has been deleted.',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description:
+      'ORDERS_REQUIRE_VERIFIED_EMAIL is on and the caller has not verified their e-mail address ' +
+      '("Verify your e-mail address first").',
+  })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'No such course.' })
   @ApiConflictResponse({
     type: ErrorResponseDto,

@@ -26,6 +26,17 @@ const SCRIPTS = {
     console.error('Invalid configuration: PORT must be a number');
     process.exit(3);
   `,
+  // Counts the SIGTERMs it gets and exits 0 a moment after the first (a drain in progress).
+  countsSignals: `
+    let signals = 0;
+    process.on('SIGTERM', () => {
+      signals += 1;
+      console.log('SIGTERM ' + signals);
+      if (signals === 1) setTimeout(() => process.exit(0), 300);
+    });
+    setInterval(() => undefined, 1000);
+    console.log('up');
+  `,
   stubborn: `
     process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
     setInterval(() => undefined, 1000);
@@ -74,6 +85,17 @@ describe('NodeAppProcess', () => {
     expect(app.exitStatus).toEqual({ code: 0, signal: null });
     expect(readFileSync(logFile, 'utf8')).toBe('starting\ndraining\n');
     expect(await isPortFree(port)).toBe(true);
+  });
+
+  it('asked to stop again while stopping, waits for the same stop instead of signalling twice', async () => {
+    const app = start('countsSignals');
+    await printed(app, 'up');
+
+    await Promise.all([app.stop(5_000), app.stop(5_000)]);
+
+    expect(app.exitStatus).toEqual({ code: 0, signal: null });
+    expect(app.outputTail()).toContain('SIGTERM 1');
+    expect(app.outputTail()).not.toContain('SIGTERM 2');
   });
 
   it('fails the wait with the exit code and the stderr tail when the app exits first', async () => {

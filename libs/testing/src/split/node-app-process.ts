@@ -67,6 +67,7 @@ export class NodeAppProcess {
   private readonly logStream: WriteStream | undefined;
   private readonly exitListeners: ((code: number | null, signal: NodeJS.Signals | null) => void)[] = [];
   private stopping = false;
+  private stopped?: Promise<void>;
 
   private constructor(
     readonly name: string,
@@ -182,8 +183,16 @@ export class NodeAppProcess {
     await this.closeLog();
   }
 
-  /** SIGTERM, then SIGKILL if the app has not exited after `timeoutMs`; resolves once it has exited. */
-  async stop(timeoutMs = 15_000): Promise<void> {
+  /**
+   * SIGTERM, then SIGKILL if the app has not exited after `timeoutMs`; resolves once it has exited.
+   * Asked again while stopping, it waits for the same stop rather than signalling again.
+   */
+  stop(timeoutMs = 15_000): Promise<void> {
+    this.stopped ??= this.stopOnce(timeoutMs);
+    return this.stopped;
+  }
+
+  private async stopOnce(timeoutMs: number): Promise<void> {
     this.stopping = true;
     if (!this.exitInfo) {
       this.child.kill('SIGTERM');

@@ -1,9 +1,7 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
-export class CreateAuthTables1763800000000 extends SqlMigration {
-  readonly name = 'CreateAuthTables1763800000000';
-
-  protected readonly upStatements = [
+export const CreateAuthTables1763800000000 = sqlMigration('CreateAuthTables1763800000000', {
+  up: [
     `
       CREATE TABLE users (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -30,7 +28,6 @@ export class CreateAuthTables1763800000000 extends SqlMigration {
       )`,
     `CREATE UNIQUE INDEX refresh_tokens_hash ON refresh_tokens (token_hash)`,
     `CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id)`,
-  ];
-
-  protected readonly downStatements = ['DROP TABLE refresh_tokens', 'DROP TABLE users'];
-}
+  ],
+  down: ['DROP TABLE refresh_tokens', 'DROP TABLE users'],
+});

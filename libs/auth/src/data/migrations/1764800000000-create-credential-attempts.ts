@@ -1,10 +1,8 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
 /** Failed credential attempts per client network and per account, shared by every auth replica. */
-export class CreateCredentialAttempts1764800000000 extends SqlMigration {
-  readonly name = 'CreateCredentialAttempts1764800000000';
-
-  protected readonly upStatements = [
+export const CreateCredentialAttempts1764800000000 = sqlMigration('CreateCredentialAttempts1764800000000', {
+  up: [
     `
       CREATE TABLE credential_attempts (
         scope text NOT NULL,
@@ -15,7 +13,6 @@ export class CreateCredentialAttempts1764800000000 extends SqlMigration {
         PRIMARY KEY (scope, subject)
       )`,
     `CREATE INDEX credential_attempts_last ON credential_attempts (last_attempt_at)`,
-  ];
-
-  protected readonly downStatements = ['DROP TABLE credential_attempts'];
-}
+  ],
+  down: ['DROP TABLE credential_attempts'],
+});

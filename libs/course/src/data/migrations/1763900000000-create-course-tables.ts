@@ -1,9 +1,7 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
-export class CreateCourseTables1763900000000 extends SqlMigration {
-  readonly name = 'CreateCourseTables1763900000000';
-
-  protected readonly upStatements = [
+export const CreateCourseTables1763900000000 = sqlMigration('CreateCourseTables1763900000000', {
+  up: [
     // array_to_string is only STABLE, and a generated column needs an IMMUTABLE expression;
     // joining text[] with a space is immutable in fact, so a wrapper declares it.
     `
@@ -54,11 +52,6 @@ export class CreateCourseTables1763900000000 extends SqlMigration {
       )`,
     `CREATE INDEX course_enrolments_user ON course_enrolments (user_id)`,
     `CREATE INDEX course_enrolments_course ON course_enrolments (course_id)`,
-  ];
-
-  protected readonly downStatements = [
-    'DROP TABLE course_enrolments',
-    'DROP TABLE courses',
-    'DROP FUNCTION course_tags_text(text[])',
-  ];
-}
+  ],
+  down: ['DROP TABLE course_enrolments', 'DROP TABLE courses', 'DROP FUNCTION course_tags_text(text[])'],
+});

@@ -1,4 +1,4 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
 /**
  * Issue 14: the recommendation model is persisted, so that a restarted course service serves the
@@ -6,11 +6,11 @@ import { SqlMigration } from '@coursehub/core';
  * number columns, see recommendations/model-snapshot.ts) stored in parts of at most a few MiB:
  * a 100 000-course model is hundreds of MiB, more than one bytea parameter should carry.
  */
-export class CreateRecommendationSnapshots1765000000000 extends SqlMigration {
-  readonly name = 'CreateRecommendationSnapshots1765000000000';
-
-  protected readonly upStatements = [
-    `
+export const CreateRecommendationSnapshots1765000000000 = sqlMigration(
+  'CreateRecommendationSnapshots1765000000000',
+  {
+    up: [
+      `
       CREATE TABLE course_recommendation_snapshots (
         id bigserial PRIMARY KEY,
         format integer NOT NULL,
@@ -20,8 +20,8 @@ export class CreateRecommendationSnapshots1765000000000 extends SqlMigration {
         enrolments integer NOT NULL,
         bytes bigint NOT NULL
       )`,
-    `CREATE INDEX course_recommendation_snapshots_latest ON course_recommendation_snapshots (format, built_at)`,
-    `
+      `CREATE INDEX course_recommendation_snapshots_latest ON course_recommendation_snapshots (format, built_at)`,
+      `
       CREATE TABLE course_recommendation_snapshot_parts (
         snapshot_id bigint NOT NULL REFERENCES course_recommendation_snapshots (id) ON DELETE CASCADE,
         part text NOT NULL CHECK (part IN ('text', 'integers', 'floats')),
@@ -29,10 +29,7 @@ export class CreateRecommendationSnapshots1765000000000 extends SqlMigration {
         data bytea NOT NULL,
         PRIMARY KEY (snapshot_id, part, seq)
       )`,
-  ];
-
-  protected readonly downStatements = [
-    'DROP TABLE course_recommendation_snapshot_parts',
-    'DROP TABLE course_recommendation_snapshots',
-  ];
-}
+    ],
+    down: ['DROP TABLE course_recommendation_snapshot_parts', 'DROP TABLE course_recommendation_snapshots'],
+  },
+);

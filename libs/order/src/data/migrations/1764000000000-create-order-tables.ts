@@ -1,9 +1,7 @@
-import { SqlMigration } from '@coursehub/core';
+import { sqlMigration } from '@coursehub/core';
 
-export class CreateOrderTables1764000000000 extends SqlMigration {
-  readonly name = 'CreateOrderTables1764000000000';
-
-  protected readonly upStatements = [
+export const CreateOrderTables1764000000000 = sqlMigration('CreateOrderTables1764000000000', {
+  up: [
     `
       CREATE TABLE orders (
         id uuid PRIMARY KEY,
@@ -34,7 +32,6 @@ export class CreateOrderTables1764000000000 extends SqlMigration {
         PRIMARY KEY (user_id, key)
       )`,
     'CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at)',
-  ];
-
-  protected readonly downStatements = ['DROP TABLE idempotency_keys', 'DROP TABLE orders'];
-}
+  ],
+  down: ['DROP TABLE idempotency_keys', 'DROP TABLE orders'],
+});

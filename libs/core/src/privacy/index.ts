@@ -1,0 +1,2 @@
+export * from './personal-data-exports';
+export * from './privacy.module';

@@ -1,0 +1,2 @@
+export * from './kafka-search';
+export * from './store-search';
