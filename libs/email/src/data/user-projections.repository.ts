@@ -19,6 +19,8 @@ export class UserProjectionsRepository {
   /**
    * Creates the projection of the user, or overwrites it unless it was written from an event that
    * happened later (`sourceOccurredAt`); true when this event's fields are now the projection.
+   * A registration never overwrites: an account exists before it is updated, so whatever is stored
+   * is at least as new (decided even when both events carry the same millisecond).
    * Update-then-insert rather than an upsert, so that a newer projection is never replaced: the
    * insert of a user that appeared meanwhile hits the unique userId and the update is tried again.
    */
@@ -26,20 +28,24 @@ export class UserProjectionsRepository {
     user: Pick<UserProjection, 'userId' | 'email' | 'displayName' | 'sourceEventId'> & {
       sourceOccurredAt: Date;
     },
+    from: 'registration' | 'update',
   ): Promise<boolean> {
     const { userId, ...fields } = user;
-    const overwrite = () =>
-      this.users.updateOne(
-        { userId, sourceOccurredAt: { $not: { $gt: fields.sourceOccurredAt } } },
-        { $set: fields },
-      );
-    if ((await overwrite()).matchedCount > 0) return true;
+    const overwrite = async () =>
+      from === 'update' &&
+      (
+        await this.users.updateOne(
+          { userId, sourceOccurredAt: { $not: { $gt: fields.sourceOccurredAt } } },
+          { $set: fields },
+        )
+      ).matchedCount > 0;
+    if (await overwrite()) return true;
     try {
       await this.users.create(user);
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
-      return (await overwrite()).matchedCount > 0;
+      return overwrite();
     }
   }
 

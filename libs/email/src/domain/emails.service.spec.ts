@@ -68,7 +68,8 @@ class InMemoryUsers {
   createIndexes() {
     return Promise.resolve();
   }
-  saveUnlessNewer(user: Pick<UserProjection, 'userId' | 'email' | 'displayName'>) {
+  saveUnlessNewer(user: Pick<UserProjection, 'userId' | 'email' | 'displayName'>, from: string) {
+    if (from === 'registration' && this.users.has(user.userId)) return Promise.resolve(false);
     this.users.set(user.userId, user);
     return Promise.resolve(true);
   }

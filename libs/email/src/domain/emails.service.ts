@@ -74,7 +74,7 @@ export class EmailsService implements OnModuleInit {
   async handleUserRegistered(envelope: EnvelopeOf<typeof events.userRegistered>): Promise<void> {
     const { userId, email, displayName } = envelope.data;
     if (await this.ignoredAsErased(envelope, userId)) return;
-    await this.saveProjection(envelope, { userId, email, displayName });
+    await this.saveProjection(envelope, { userId, email, displayName }, 'registration');
     await this.record(envelope, { template: 'welcome', userId, data: {} }, { email, displayName });
     await this.resolveWaitingFor(userId);
   }
@@ -86,7 +86,7 @@ export class EmailsService implements OnModuleInit {
   async handleUserUpdated(envelope: EnvelopeOf<typeof events.userUpdated>): Promise<void> {
     const { userId, email, displayName } = envelope.data;
     if (await this.ignoredAsErased(envelope, userId)) return;
-    if (!(await this.saveProjection(envelope, { userId, email, displayName }))) {
+    if (!(await this.saveProjection(envelope, { userId, email, displayName }, 'update'))) {
       this.logger.log(
         { userId, eventId: envelope.id },
         'Older user.updated ignored: the projection is newer',
@@ -205,12 +205,12 @@ export class EmailsService implements OnModuleInit {
   private saveProjection(
     envelope: EventEnvelope,
     user: { userId: string; email: string; displayName: string },
+    from: 'registration' | 'update',
   ): Promise<boolean> {
-    return this.users.saveUnlessNewer({
-      ...user,
-      sourceEventId: envelope.id,
-      sourceOccurredAt: new Date(envelope.occurredAt),
-    });
+    return this.users.saveUnlessNewer(
+      { ...user, sourceEventId: envelope.id, sourceOccurredAt: new Date(envelope.occurredAt) },
+      from,
+    );
   }
 
   /** Events of an erased user arriving late must not recreate what the erasure removed. */
