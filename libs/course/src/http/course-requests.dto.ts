@@ -9,6 +9,7 @@ import {
   IsInt,
   IsNumber,
   IsOptional,
+  ValidateIf,
   IsString,
   IsUUID,
   Length,
@@ -38,6 +39,12 @@ const normaliseTags = ({ value }: { value: unknown }) =>
     ? [...new Set(value.map((tag: unknown) => (typeof tag === 'string' ? tag.trim().toLowerCase() : tag)))]
     : value;
 
+/**
+ * An optional field that is validated whenever it is sent, `null` included: no course column takes
+ * null, so an explicit null is a 400 naming the field rather than a 500 from the database.
+ */
+const IfPresent = () => ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+
 export class CreateCourseDto {
   @ApiProperty({ example: 'Practical PostgreSQL', minLength: 3, maxLength: 200 })
   @Transform(trim)
@@ -51,14 +58,14 @@ export class CreateCourseDto {
     pattern: SLUG_PATTERN.source,
     maxLength: 120,
   })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MaxLength(120)
   @Matches(SLUG_PATTERN, { message: 'slug must be lower-case words separated by hyphens' })
   slug?: string;
 
   @ApiPropertyOptional({ example: 'Queries, indexes and transactions.', maxLength: 500 })
-  @IsOptional()
+  @IfPresent()
   @Transform(trim)
   @IsString()
   @MaxLength(500)
@@ -68,7 +75,7 @@ export class CreateCourseDto {
     maxLength: 20_000,
     example: 'From EXPLAIN to partial indexes: make slow queries fast, with exercises on a real data set.',
   })
-  @IsOptional()
+  @IfPresent()
   @IsString()
   @MaxLength(20_000)
   description?: string;
@@ -80,7 +87,7 @@ export class CreateCourseDto {
     maxItems: 20,
     description: 'Each 1 to 40 characters; trimmed, lower-cased and deduplicated.',
   })
-  @IsOptional()
+  @IfPresent()
   @Transform(normaliseTags)
   @IsArray()
   @ArrayMaxSize(20)
@@ -127,7 +134,8 @@ export class CreateCourseDto {
   currency!: string;
 }
 
-export class UpdateCourseDto extends PartialType(CreateCourseDto) {}
+// `skipNullProperties: false`: PartialType then skips only absent fields, so an explicit null is validated (400).
+export class UpdateCourseDto extends PartialType(CreateCourseDto, { skipNullProperties: false }) {}
 
 /**
  * An optional price bound of the list query, in minor units. The decorators are listed in the
