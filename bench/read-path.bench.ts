@@ -127,8 +127,16 @@ export const readPathBenchmark: Benchmark = async (log) => {
     };
     const loadBefore = loadavg()[0];
     const figures: Figure[] = [];
-    const [byIdBase, byIdOurs] = await takeTurns([baseline, coursehub], byId);
-    figures.push(...ratioFigures(byId.name, byIdBase, byIdOurs, 'target ≥ 0.7×, p99 ≤ 1.5×'));
+    const [byIdBase, byIdOurs, byIdUncached] = await takeTurns([baseline, coursehub, uncached], byId);
+    figures.push(
+      ...ratioFigures(byId.name, byIdBase, byIdOurs, 'target ≥ 0.7×, p99 ≤ 1.5×; 10 000 ids at random'),
+      ...ratioFigures(
+        `${byId.name} (public cache off)`,
+        byIdBase,
+        byIdUncached,
+        'COURSE_PAGE_CACHE_MS=0: every read one prepared statement',
+      ).slice(1),
+    );
     const [searchBase, searchOurs, searchUncached] = await takeTurns([baseline, coursehub, uncached], search);
     figures.push(
       ...ratioFigures(

@@ -24,6 +24,7 @@ import {
 } from '@coursehub/course/recommendations';
 import { SeededRandom } from '@coursehub/embedded';
 import { coursesByUser } from '@coursehub/testing';
+import evalTopics from './eval-topics.json';
 
 const K = 10;
 const MIN_LIFT = 1.5;
@@ -58,78 +59,8 @@ interface Topic {
   readonly appeal: number;
 }
 
-const TOPICS: readonly Topic[] = [
-  {
-    name: 'machine learning',
-    category: 'Data',
-    appeal: 1.6,
-    words: `neural network regression classification model training gradient tensor pytorch feature dataset
-      prediction clustering supervised embedding transformer overfitting validation inference deep learning
-      algorithm statistics probability`.split(/\s+/),
-    tags: ['machine-learning', 'python', 'ai', 'deep-learning', 'data-science', 'statistics'],
-  },
-  {
-    name: 'databases',
-    category: 'Data',
-    appeal: 1,
-    words: `sql query index postgres transaction schema table join normalization replication mongodb nosql
-      storage backup optimizer relational cursor trigger view partition sharding consistency redis
-      migration`.split(/\s+/),
-    tags: ['sql', 'databases', 'postgresql', 'data-modeling', 'nosql', 'performance'],
-  },
-  {
-    name: 'web frontend',
-    category: 'Development',
-    appeal: 1.4,
-    words: `react component css html browser javascript typescript layout responsive accessibility dom state
-      hooks animation bundler webpack vue angular form routing rendering selector flexbox grid`.split(/\s+/),
-    tags: ['javascript', 'react', 'css', 'frontend', 'web', 'typescript'],
-  },
-  {
-    name: 'backend and cloud',
-    category: 'Development',
-    appeal: 1.2,
-    words: `server api kubernetes docker container deployment microservice cloud aws scaling load balancer
-      queue kafka logging monitoring node express authentication cache latency infrastructure terraform
-      pipeline`.split(/\s+/),
-    tags: ['backend', 'devops', 'cloud', 'kubernetes', 'node', 'api'],
-  },
-  {
-    name: 'ux design',
-    category: 'Design',
-    appeal: 0.8,
-    words: `user research prototype wireframe usability interface figma persona journey interaction
-      typography color layout accessibility testing interview sketch design system heuristic navigation
-      feedback mockup visual`.split(/\s+/),
-    tags: ['ux', 'ui-design', 'figma', 'user-research', 'prototyping', 'design'],
-  },
-  {
-    name: 'illustration',
-    category: 'Design',
-    appeal: 0.7,
-    words: `drawing sketching illustration procreate brush character perspective anatomy shading ink
-      watercolor portrait digital painting composition light texture comic concept art pencil color canvas
-      style`.split(/\s+/),
-    tags: ['drawing', 'illustration', 'digital-art', 'procreate', 'painting', 'art'],
-  },
-  {
-    name: 'marketing',
-    category: 'Business',
-    appeal: 0.9,
-    words: `marketing brand seo campaign audience social media content advertising email funnel conversion
-      analytics copywriting strategy growth influencer engagement newsletter landing page customer segment
-      retention`.split(/\s+/),
-    tags: ['marketing', 'seo', 'social-media', 'growth', 'branding', 'advertising'],
-  },
-  {
-    name: 'personal finance',
-    category: 'Business',
-    appeal: 0.8,
-    words: `investing stock portfolio budget accounting tax bond dividend retirement valuation cash flow
-      balance sheet crypto trading risk interest savings excel forecast equity revenue profit`.split(/\s+/),
-    tags: ['finance', 'investing', 'accounting', 'excel', 'trading', 'money'],
-  },
-];
+/** The topics of the synthetic world, with their vocabularies (data: scripts/eval-topics.json). */
+const TOPICS: readonly Topic[] = evalTopics.map((topic) => ({ ...topic, words: topic.words.split(' ') }));
 
 const GENERIC = `practical complete guide hands project skills build real world beginner advanced master
   essential modern fundamentals professional step bootcamp zero hero workshop techniques career quick

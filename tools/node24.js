@@ -6,6 +6,7 @@
  *   node tools/node24.js install     fetch Node 24 into .tools/node24 when this node is older than 24
  *   node tools/node24.js <bin> [...]  run a package binary (jest) on Node 24: this node when it is
  *                                    24+, else the project's .tools/node24, else this node if 22.12+
+ *   node tools/node24.js node [...]   run node itself (the same choice) with these arguments
  *
  * The binaries come from the npm registry (node-<os>-<arch>, the packages the `node` package
  * installs), so a machine that reaches only the npm registry can still test on Node 24. Plain
@@ -98,14 +99,18 @@ function chooseNode() {
   process.exit(1);
 }
 
-function run(binName, args) {
-  const node = chooseNode();
+function scriptOf(binName) {
   const packageJson = require.resolve(`${binName}/package.json`, { paths: [root] });
   const { bin } = require(packageJson);
-  const script = path.resolve(path.dirname(packageJson), typeof bin === 'string' ? bin : bin[binName]);
+  return path.resolve(path.dirname(packageJson), typeof bin === 'string' ? bin : bin[binName]);
+}
+
+function run(binName, args) {
+  const node = chooseNode();
+  const nodeArgs = binName === 'node' ? args : [scriptOf(binName), ...args];
   // Child processes the tests start by name (`node ...`) get the same runtime.
   const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
-  const child = spawn(node, [script, ...args], { stdio: 'inherit', env });
+  const child = spawn(node, nodeArgs, { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     // A child killed by a signal fails the run (128 + the signal's number, as a shell reports it);

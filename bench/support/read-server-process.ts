@@ -9,8 +9,7 @@
  * Sends `{ url }` to the parent once listening and closes on the parent's `close` message.
  */
 import { CourseModule } from '@coursehub/course';
-import { createRootModule, startApp } from '@coursehub/messaging';
-import { TestTokenIssuer } from '@coursehub/testing';
+import { startLocalApp, TestTokenIssuer } from '@coursehub/testing';
 import { startBaselineServer } from '../baseline-server';
 
 export interface ReadServerReady {
@@ -22,12 +21,11 @@ export interface ReadServerReady {
 async function startCourseService(databaseUrl: string, poolSize: number, pageCache: boolean) {
   const issuer = new TestTokenIssuer();
   // The course service as deployed alone (split mode), on the in-process transport: no Kafka.
-  const root = createRootModule({
+  const { app, url } = await startLocalApp({
+    title: 'CourseHub course service (bench)',
     service: 'course',
-    transport: 'in-process',
     features: [CourseModule.register()],
     env: {
-      ...process.env,
       DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(poolSize),
       JWT_PUBLIC_KEY: issuer.publicKeyPem,
@@ -35,10 +33,6 @@ async function startCourseService(databaseUrl: string, poolSize: number, pageCac
       SEARCH_RATE_LIMIT: '1000000000',
       ...(pageCache ? {} : { COURSE_PAGE_CACHE_MS: '0' }),
     },
-  });
-  const { app, url } = await startApp(root, {
-    title: 'CourseHub course service (bench)',
-    listenOn: { port: 0, host: '127.0.0.1' },
   });
   const token = await issuer.sign({ id: '00000000-0000-4000-8000-00000000b0b0', roles: ['instructor'] });
   return { url, token, close: () => app.close() };

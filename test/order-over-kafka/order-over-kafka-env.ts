@@ -1,5 +1,4 @@
 import { courseGet, EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
-import type { Role } from '@coursehub/core';
 import { CourseModule } from '@coursehub/course';
 import { createRootModule, FeatureModule, startApp } from '@coursehub/messaging';
 import { ORDER_FEATURE, OrderModule } from '@coursehub/order';
@@ -8,9 +7,7 @@ import {
   createTemporaryDatabase,
   KafkaMockCluster,
   TemporaryDatabase,
-  TestTokenIssuer,
   type Persona,
-  type ApiCallOptions,
 } from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -18,6 +15,7 @@ import { Consumer, Kafka, logLevel } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { OrderedCourse } from '../../libs/order/test/order-expectations';
+import { OrdersUnderTest } from '../../libs/order/test/orders-under-test';
 
 export type { OrderedCourse };
 
@@ -32,8 +30,7 @@ const ORDER_EVENT_TOPICS = [orderConfirmed.topic, orderCancelled.topic];
  * (the librdkafka mock cluster), plus a plain kafkajs consumer that records the order events as
  * any other service would receive them.
  */
-export class OrderOverKafkaEnvironment {
-  readonly issuer = new TestTokenIssuer();
+export class OrderOverKafkaEnvironment extends OrdersUnderTest {
   readonly orderEvents: EventEnvelope[] = [];
   cluster!: KafkaMockCluster;
   courseDatabase!: TemporaryDatabase;
@@ -135,10 +132,6 @@ export class OrderOverKafkaEnvironment {
     this.eventConsumer = consumer;
   }
 
-  persona(roles: Role[]): Promise<Persona> {
-    return this.issuer.persona(roles);
-  }
-
   /** A course created through the course service's API, published unless `draft`. */
   async createCourse(
     instructor: Persona,
@@ -167,27 +160,16 @@ export class OrderOverKafkaEnvironment {
     return { id: created.body.id as string, title: input.title, price: input.price };
   }
 
-  orders(method: string, path: string, options: ApiCallOptions = {}) {
-    return apiCall(this.order.url, method, path, options);
+  protected get orderServiceUrl(): string {
+    return this.order.url;
   }
 
-  /** `POST /orders` of `courseId` as `student` (with `headers`: an idempotency key, say). */
-  placeOrder(student: Persona, courseId: string, headers: Record<string, string> = {}) {
-    return this.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
+  protected get orderStore(): DataSource {
+    return this.orderDataSource;
   }
 
-  orderRows(where = 'true', params: unknown[] = []): Promise<{ id: string; status: string }[]> {
-    return this.orderDataSource.query(`SELECT id, status FROM orders WHERE ${where}`, params);
-  }
-
-  /**
-   * One order's events in the order they happened. Kafka orders messages within a partition, not
-   * across topics (order.confirmed and order.cancelled are two), so arrival order is no evidence.
-   */
-  eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[] {
-    return (this.orderEvents as EventEnvelope<{ orderId: string }>[])
-      .filter((event) => event.data.orderId === orderId)
-      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  protected get receivedOrderEvents(): readonly EventEnvelope[] {
+    return this.orderEvents;
   }
 
   async stop(): Promise<void> {

@@ -9,7 +9,12 @@
  */
 import { type ApiCallResult, eventually } from '@coursehub/testing';
 import { randomBytes } from 'node:crypto';
-import { type ApiDeployment, type DeploymentMode, startApiDeployment } from './support/privacy-deployment';
+import {
+  ADMIN,
+  type ApiDeployment,
+  type DeploymentMode,
+  startApiDeployment,
+} from './support/privacy-deployment';
 import {
   call,
   expectStatus,
@@ -23,7 +28,6 @@ import {
   waitForMail,
 } from './support/journey';
 
-const ADMIN = { email: 'admin@privacy.test', password: 'admin-password-123' };
 const LINK_TTL_MS = 8_000;
 const PASSWORD = 'privacy-password-1';
 

@@ -27,6 +27,7 @@ import {
 } from '@coursehub/testing';
 import { eventually } from '@coursehub/testing';
 import {
+  ADMIN,
   type DatabaseService,
   type DeploymentMode,
   type PrivacyDeployment,
@@ -52,7 +53,6 @@ import {
   waitForMail,
 } from './support/journey';
 
-const ADMIN = { email: 'admin@privacy.test', password: 'admin-password-123' };
 const DATABASES: DatabaseService[] = ['auth', 'course', 'order'];
 /** The topics whose events carry an address by contract (Kafka keeps them for the topic retention). */
 const ACCOUNT_EVENT_TOPICS = [

@@ -6,6 +6,7 @@
  */
 import { eventually } from '@coursehub/testing';
 import {
+  ADMIN,
   type ApiDeployment,
   type DeploymentMode,
   type Service,
@@ -25,8 +26,6 @@ import {
   subjectStartsWith,
   waitForMail,
 } from './support/journey';
-
-const ADMIN = { email: 'admin@privacy.test', password: 'admin-password-123' };
 
 /** What each section must say about a learner who ordered, completed and reviewed `course`. */
 function expectedSections(learner: Learner, course: PublishedCourse, orderId: string) {

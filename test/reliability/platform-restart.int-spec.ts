@@ -7,7 +7,7 @@
  */
 import { orderConfirmed } from '@coursehub/contracts';
 import { findFreePorts, MongoWireServer, SmtpSink } from '@coursehub/embedded';
-import { NodeAppProcess } from '@coursehub/testing';
+import { NodeAppProcess, withPostgresClient } from '@coursehub/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +36,6 @@ import {
   tally,
   temporaryDirectory,
   waitFor,
-  withDatabase,
 } from './support';
 
 const ADMIN: Account = { email: 'admin@reliability.test', password: 'admin-password-123' };
@@ -84,7 +83,7 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
 
   /** Confirmed orders of the burst, their enrolments, and the events not yet marked sent. */
   async function stateOfTheStores(): Promise<{ orders: number; enrolled: number; unsent: number }> {
-    const [orders, unsent] = await withDatabase(databaseUrl('order'), async (client) => {
+    const [orders, unsent] = await withPostgresClient(databaseUrl('order'), async (client) => {
       const stored = await client.query<{ count: number }>(
         `SELECT count(*)::int AS count FROM orders WHERE status = 'confirmed' AND course_id = ANY($1::uuid[])`,
         [courses],
@@ -94,7 +93,7 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
       );
       return [stored.rows[0].count, pending.rows[0].count];
     });
-    const enrolled = await withDatabase(databaseUrl('course'), async (client) => {
+    const enrolled = await withPostgresClient(databaseUrl('course'), async (client) => {
       const { rows } = await client.query<{ count: number }>(
         'SELECT count(*)::int AS count FROM course_enrolments WHERE course_id = ANY($1::uuid[])',
         [courses],
@@ -178,7 +177,7 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
     const unanswered = firstResponses.flatMap((response, index) => (response.status === 201 ? [] : [index]));
     const retried = await inParallel(unanswered, 8, (index) => attempt(index));
 
-    const orders = await withDatabase(databaseUrl('order'), async (client) => {
+    const orders = await withPostgresClient(databaseUrl('order'), async (client) => {
       const { rows } = await client.query<{ id: string }>(
         `SELECT id FROM orders WHERE status = 'confirmed' AND course_id = ANY($1::uuid[])`,
         [courses],
@@ -190,14 +189,14 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
       (counts) => counts.active === orders.length,
       SETTLE_MS,
     );
-    const eventIds = await withDatabase(databaseUrl('order'), async (client) => {
+    const eventIds = await withPostgresClient(databaseUrl('order'), async (client) => {
       const { rows } = await client.query<{ id: string }>(
         `SELECT envelope->>'id' AS id FROM outbox_messages WHERE topic = $1 AND message_key = ANY($2::text[])`,
         [orderConfirmed.topic, orders],
       );
       return rows.map((row) => row.id);
     });
-    const processed = await withDatabase(databaseUrl('course'), async (client) => {
+    const processed = await withPostgresClient(databaseUrl('course'), async (client) => {
       const { rows } = await client.query<{ count: number }>(
         `SELECT count(*)::int AS count FROM processed_events
           WHERE consumer = 'course.enrolments' AND event_id = ANY($1::uuid[])`,

@@ -9,7 +9,13 @@
  * still small (it scans it, and every order adds an e-mail). Logs: .tmp/reliability/split/.
  */
 import { courseGet, orderConfirmed } from '@coursehub/contracts';
-import { KafkaMockCluster, type SplitDeployment, startSplitDeployment } from '@coursehub/testing';
+import type { DeadLetter } from '@coursehub/messaging';
+import {
+  KafkaMockCluster,
+  type SplitDeployment,
+  startSplitDeployment,
+  withPostgresClient,
+} from '@coursehub/testing';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
@@ -28,6 +34,7 @@ import {
   login,
   messagesPerMessageId,
   ORDER_TEST_ENV,
+  type OutageTiming,
   orderPlan,
   placeOrder,
   publishCourses,
@@ -38,12 +45,12 @@ import {
   RestartableMongo,
   sleep,
   storedEmails,
+  type StoredEmail,
   type Student,
   takeDatabaseDown,
   tally,
   uniqueEmail,
   waitFor,
-  withDatabase,
 } from './support';
 
 const DB_OUTAGE_MS = envMs('RELIABILITY_DB_OUTAGE_MS', 15_000);
@@ -126,6 +133,41 @@ describe('service-level faults in the split deployment', () => {
     return { placed, rest: plan.filter((entry) => !warmUp.includes(entry)) };
   }
 
+  /**
+   * Once a scenario's e-mail records settled: the recovery timing, then, a few delivery-worker polls
+   * later (nothing may be sent again), how often the sink received each record's message.
+   */
+  async function deliveryAfterPolls(records: StoredEmail[], recovered: () => OutageTiming) {
+    const timing = recovered();
+    await sleep(1_500);
+    return { timing, delivery: deliveryTally(split.smtp!, records) };
+  }
+
+  /**
+   * Reports a scenario whose outcome is one e-mail per request (its own counts first), then checks
+   * it: each of the `expected` requests answered 201, each e-mail record sent and received exactly
+   * once, no dead letter.
+   */
+  function reportEmailedOnce(
+    scenario: string,
+    expected: number,
+    outcome: {
+      statuses: number[];
+      records: StoredEmail[];
+      delivery: ReturnType<typeof deliveryTally>;
+      deadLetters: DeadLetter[];
+      timing: OutageTiming;
+    },
+    counts: Record<string, number>,
+  ): void {
+    const { statuses, records, delivery, deadLetters, timing } = outcome;
+    report(scenario, { ...counts, records: records.length, ...delivery, dlq: deadLetters.length, ...timing });
+    expect(tally(statuses)).toEqual({ '201': expected });
+    expect(records).toHaveLength(expected);
+    expect(delivery).toEqual({ sent: expected, once: expected, twiceOrMore: 0, missing: 0 });
+    expect(deadLetters).toEqual([]);
+  }
+
   it('2. MongoDB away during 100 registrations: 100 welcome e-mails, each once', async () => {
     const emails = Array.from({ length: 100 }, (_, index) => uniqueEmail(`newcomer-${index}`));
     await mongo.stop();
@@ -151,31 +193,23 @@ describe('service-level faults in the split deployment', () => {
       (found) => found.length === 100 && found.every((record) => record.status === 'sent'),
       SETTLE_MS,
     );
-    const timing = recovered();
-    await sleep(1_500); // a few delivery-worker polls: nothing is sent again
+    const { timing, delivery } = await deliveryAfterPolls(records, recovered);
     const atSink = welcomesAtSink();
     const perMessageId = messagesPerMessageId(split.smtp!);
-    const delivery = deliveryTally(split.smtp!, records);
     const deadLetters = (await listDeadLetters(kafkaEnv())).filter((deadLetter) =>
       deadLetter.topic.startsWith('coursehub.user.'),
     );
-    report('mongo outage', {
-      registrations: registrations.length,
-      records: records.length,
-      ...delivery,
-      messagesAtSink: atSink.length,
-      dlq: deadLetters.length,
-      ...timing,
-    });
-    expect(tally(registrations.map((response) => response.status))).toEqual({ '201': 100 });
-    expect(records).toHaveLength(100);
-    expect(delivery).toEqual({ sent: 100, once: 100, twiceOrMore: 0, missing: 0 });
+    reportEmailedOnce(
+      'mongo outage',
+      100,
+      { statuses: registrations.map((response) => response.status), records, delivery, deadLetters, timing },
+      { registrations: registrations.length, messagesAtSink: atSink.length },
+    );
     // At the sink: one message per recipient, 100 different Message-IDs, each received once.
     expect(atSink).toHaveLength(100);
     expect(new Set(atSink.flatMap((message) => message.to))).toEqual(recipients);
     expect(atSink.every((message) => perMessageId.get(message.messageId!) === 1)).toBe(true);
     expect(new Set(atSink.map((message) => message.messageId)).size).toBe(100);
-    expect(deadLetters).toEqual([]);
   }, 240_000);
 
   it('3. every Kafka broker down during 500 orders: every POST /orders succeeds, every confirmation arrives once', async () => {
@@ -204,33 +238,28 @@ describe('service-level faults in the split deployment', () => {
       SETTLE_MS,
       1_000,
     );
-    const timing = recovered();
-    await sleep(1_500); // a few delivery-worker polls: nothing is sent again
-    const delivery = deliveryTally(split.smtp!, records);
+    const { timing, delivery } = await deliveryAfterPolls(records, recovered);
     const enrolments = await waitFor(
       () => enrolmentsOf(split.databaseUrls.course, orderIds),
       (counts) => counts.active === 500,
       SETTLE_MS,
     );
     const deadLetters = await orderDeadLetters();
-    report('kafka outage', {
-      orders: responses.length,
-      created: responses.filter((response) => response.status === 201).length,
-      placedDuringOutage: rest.length,
-      orderReadyDuringOutage: readyDuringOutage,
-      confirmationRecords: records.length,
-      ...delivery,
-      enrolmentsActive: enrolments.active,
-      dlq: deadLetters.length,
-      ...timing,
-    });
-    expect(tally(responses.map((response) => response.status))).toEqual({ '201': 500 });
+    reportEmailedOnce(
+      'kafka outage',
+      500,
+      { statuses: responses.map((response) => response.status), records, delivery, deadLetters, timing },
+      {
+        orders: responses.length,
+        created: responses.filter((response) => response.status === 201).length,
+        placedDuringOutage: rest.length,
+        orderReadyDuringOutage: readyDuringOutage,
+        enrolmentsActive: enrolments.active,
+      },
+    );
     // Readiness depends on the order database only: a broker outage takes no replica out.
     expect(readyDuringOutage).toBe(200);
-    expect(records).toHaveLength(500);
-    expect(delivery).toEqual({ sent: 500, once: 500, twiceOrMore: 0, missing: 0 });
     expect(enrolments).toEqual({ active: 500, cancelled: 0, rows: 500 });
-    expect(deadLetters).toEqual([]);
   }, 240_000);
 
   it('6. three order replicas, a one-partition reply topic: every one of 300 orders succeeds', async () => {
@@ -335,7 +364,7 @@ describe('service-level faults in the split deployment', () => {
     const plan = orderPlan(students, courses);
     const warmUp = await placeWarmUpOrders(plan);
     const enrolledSoFar = () =>
-      withDatabase(split.databaseUrls.course, async (client) => {
+      withPostgresClient(split.databaseUrls.course, async (client) => {
         const { rows } = await client.query<{ count: number }>(
           'SELECT count(*)::int AS count FROM course_enrolments WHERE course_id = ANY($1::uuid[])',
           [courses],
@@ -366,14 +395,14 @@ describe('service-level faults in the split deployment', () => {
       (counts) => counts.active === 1_000,
       SETTLE_MS,
     );
-    const eventIds = await withDatabase(split.databaseUrls.order, async (client) => {
+    const eventIds = await withPostgresClient(split.databaseUrls.order, async (client) => {
       const { rows } = await client.query<{ id: string }>(
         `SELECT envelope->>'id' AS id FROM outbox_messages WHERE topic = $1 AND message_key = ANY($2::text[])`,
         [orderConfirmed.topic, orderIds],
       );
       return rows.map((row) => row.id);
     });
-    const processed = await withDatabase(split.databaseUrls.course, async (client) => {
+    const processed = await withPostgresClient(split.databaseUrls.course, async (client) => {
       const { rows } = await client.query<{ count: number }>(
         `SELECT count(*)::int AS count FROM processed_events
           WHERE consumer = 'course.enrolments' AND event_id = ANY($1::uuid[])`,

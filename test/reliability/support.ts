@@ -6,13 +6,17 @@
  */
 import { MongoWireServer, SmtpSink } from '@coursehub/embedded';
 import { DeadLetter, runDlqCommand } from '@coursehub/messaging';
-import { apiCall, type ApiCallResult, findRepoRoot } from '@coursehub/testing';
+import {
+  apiCall,
+  type ApiCallResult,
+  findRepoRoot,
+  withMongoConnection,
+  withPostgresClient,
+} from '@coursehub/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mongoose from 'mongoose';
-import { Client } from 'pg';
 
 export { apiCall as call, type ApiCallResult };
 
@@ -231,17 +235,6 @@ export function cancelOrder(orderUrl: string, student: Student, orderId: string)
   });
 }
 
-/** Runs `fn` with a connection to the database of `url`. */
-export async function withDatabase<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function databaseNameOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
 }
@@ -258,7 +251,7 @@ function maintenanceUrlOf(url: string): string {
  */
 export async function takeDatabaseDown(url: string): Promise<() => Promise<void>> {
   const name = databaseNameOf(url);
-  await withDatabase(maintenanceUrlOf(url), async (admin) => {
+  await withPostgresClient(maintenanceUrlOf(url), async (admin) => {
     await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
     await admin.query(
       'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
@@ -266,14 +259,14 @@ export async function takeDatabaseDown(url: string): Promise<() => Promise<void>
     );
   });
   return () =>
-    withDatabase(maintenanceUrlOf(url), async (admin) => {
+    withPostgresClient(maintenanceUrlOf(url), async (admin) => {
       await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
     });
 }
 
 /** Drops databases the platform created from DATABASE_URL (`<prefix>_auth`, …). */
 export async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
-  await withDatabase(maintenanceUrlOf(serverUrl), async (admin) => {
+  await withPostgresClient(maintenanceUrlOf(serverUrl), async (admin) => {
     for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   });
 }
@@ -283,7 +276,7 @@ export async function enrolmentsOf(
   courseDatabaseUrl: string,
   orderIds: string[],
 ): Promise<{ active: number; cancelled: number; rows: number }> {
-  return withDatabase(courseDatabaseUrl, async (client) => {
+  return withPostgresClient(courseDatabaseUrl, async (client) => {
     const { rows } = await client.query<{ active: number; cancelled: number; rows: number }>(
       `SELECT count(*) FILTER (WHERE cancelled_at IS NULL)::int AS active,
               count(*) FILTER (WHERE cancelled_at IS NOT NULL)::int AS cancelled,
@@ -297,7 +290,7 @@ export async function enrolmentsOf(
 
 /** The sum of `courses.enrolment_count` over `courseIds` (what a double effect would inflate). */
 export async function enrolmentCountOf(courseDatabaseUrl: string, courseIds: string[]): Promise<number> {
-  return withDatabase(courseDatabaseUrl, async (client) => {
+  return withPostgresClient(courseDatabaseUrl, async (client) => {
     const { rows } = await client.query<{ total: number }>(
       'SELECT coalesce(sum(enrolment_count), 0)::int AS total FROM courses WHERE id = ANY($1::uuid[])',
       [courseIds],
@@ -370,18 +363,10 @@ export interface StoredEmail {
 }
 
 /** The e-mail records matching `filter`, read with the MongoDB driver. */
-export async function storedEmails(
-  mongoUrl: string,
-  filter: Record<string, unknown>,
-): Promise<StoredEmail[]> {
-  const connection = await mongoose
-    .createConnection(mongoUrl, { serverSelectionTimeoutMS: 5_000 })
-    .asPromise();
-  try {
-    return await connection.collection<StoredEmail>('emails').find(filter).toArray();
-  } finally {
-    await connection.close();
-  }
+export function storedEmails(mongoUrl: string, filter: Record<string, unknown>): Promise<StoredEmail[]> {
+  return withMongoConnection(mongoUrl, { serverSelectionTimeoutMS: 5_000 }, (connection) =>
+    connection.collection<StoredEmail>('emails').find(filter).toArray(),
+  );
 }
 
 /** How many messages the sink received under each Message-ID. */

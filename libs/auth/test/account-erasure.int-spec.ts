@@ -8,7 +8,7 @@ import {
   tokenSentTo,
   VERIFICATION_REQUESTED,
 } from './account-helpers';
-import { ADMIN, AuthTestApp, startAuthTestApp } from './auth-test-app';
+import { ADMIN, AuthTestApp, authTestAppForSuite } from './auth-test-app';
 
 /** Every row of every table of the auth database, as text, that contains `needle` (case-insensitively). */
 async function rowsContaining(app: AuthTestApp, needle: string): Promise<{ table: string; row: string }[]> {
@@ -29,12 +29,7 @@ async function rowsContaining(app: AuthTestApp, needle: string): Promise<{ table
 }
 
 describe('account erasure and export', () => {
-  let app: AuthTestApp;
-
-  beforeAll(async () => {
-    app = await startAuthTestApp({ AUTH_THROTTLE_LIMIT: '1000', OUTBOX_POLL_MS: '50' });
-  });
-  afterAll(() => app?.close());
+  const app = authTestAppForSuite({ AUTH_THROTTLE_LIMIT: '1000', OUTBOX_POLL_MS: '50' });
 
   it('exports the profile and the sessions, never a token or its hash', async () => {
     const user = await register(app, 'exporter@example.com', 'export-password-1', 'Ex Porter');

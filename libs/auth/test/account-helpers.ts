@@ -60,6 +60,9 @@ export async function outboxEvents(
     .filter((row) => about.userId === undefined || row.data.userId === about.userId);
 }
 
+/** Where the links of account e-mails point in the tests that set it (PUBLIC_URL). */
+export const PUBLIC_URL = 'https://learn.coursehub.test';
+
 export const VERIFICATION_REQUESTED = 'user.email-verification-requested';
 export const RESET_REQUESTED = 'user.password-reset-requested';
 export const SECURITY_NOTICE = 'user.security-notice';

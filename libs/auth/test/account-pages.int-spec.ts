@@ -1,8 +1,13 @@
 import { Script } from 'node:vm';
-import { login, outboxEvents, register, RESET_REQUESTED, VERIFICATION_REQUESTED } from './account-helpers';
-import { AuthTestApp, startAuthTestApp } from './auth-test-app';
-
-const PUBLIC_URL = 'https://learn.coursehub.test';
+import {
+  login,
+  outboxEvents,
+  PUBLIC_URL,
+  register,
+  RESET_REQUESTED,
+  VERIFICATION_REQUESTED,
+} from './account-helpers';
+import { AuthTestApp, authTestAppForSuite } from './auth-test-app';
 
 /** What a browser gets for a URL: status, headers, body text. */
 async function open(app: AuthTestApp, path: string, accept = 'text/html,*/*;q=0.8') {
@@ -25,12 +30,7 @@ function expectPageHeaders(headers: Headers): void {
 }
 
 describe('the pages the links of account e-mails open', () => {
-  let app: AuthTestApp;
-
-  beforeAll(async () => {
-    app = await startAuthTestApp({ PUBLIC_URL });
-  });
-  afterAll(() => app?.close());
+  const app = authTestAppForSuite({ PUBLIC_URL });
 
   it('serves /verify-email?token= as a page that changes nothing until its button is used', async () => {
     const grace = await register(app, 'grace@example.com', 'cobol-compiler-1', 'Grace');

@@ -62,3 +62,36 @@ export async function startAuthTestApp(
     },
   };
 }
+
+/**
+ * The auth app of the enclosing `describe`: started before its tests, closed after them. The
+ * object returned is filled in by that `beforeAll`, so it is for hooks and tests, not for the
+ * `describe` body itself.
+ */
+export function authTestAppForSuite(env: Record<string, string> = {}): AuthTestApp {
+  const suiteApp = {} as AuthTestApp;
+  let started: AuthTestApp | undefined;
+  beforeAll(async () => {
+    started = await startAuthTestApp(env);
+    Object.assign(suiteApp, started);
+  });
+  afterAll(() => started?.close());
+  return suiteApp;
+}
+
+/**
+ * TRUST_PROXY=true for the enclosing `describe`, so its tests play their own clients through
+ * X-Forwarded-For; the HTTP adapter reads it from the process environment when an app starts, so
+ * call this before the apps are started. The variable gets its old value back afterwards.
+ */
+export function trustProxyForSuite(): void {
+  let before: string | undefined;
+  beforeAll(() => {
+    before = process.env.TRUST_PROXY;
+    process.env.TRUST_PROXY = 'true';
+  });
+  afterAll(() => {
+    if (before === undefined) delete process.env.TRUST_PROXY;
+    else process.env.TRUST_PROXY = before;
+  });
+}

@@ -7,7 +7,7 @@ import {
 } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { ADMIN, AuthTestApp, startAuthTestApp } from './auth-test-app';
+import { ADMIN, authTestAppForSuite } from './auth-test-app';
 
 function base64url(value: object | Buffer): string {
   return (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
@@ -22,12 +22,7 @@ function decode(token: string): { header: any; payload: any } {
 }
 
 describe('auth service', () => {
-  let service: AuthTestApp;
-
-  beforeAll(async () => {
-    service = await startAuthTestApp({ AUTH_THROTTLE_LIMIT: '1000' });
-  });
-  afterAll(() => service.close());
+  const service = authTestAppForSuite({ AUTH_THROTTLE_LIMIT: '1000' });
 
   it('register → login → me → refresh → replay revokes the family → logout', async () => {
     const registered = await service.api('POST', '/auth/register', {

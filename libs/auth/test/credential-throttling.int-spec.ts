@@ -1,4 +1,4 @@
-import { AuthTestApp, call, startAuthTestApp } from './auth-test-app';
+import { AuthTestApp, call, startAuthTestApp, trustProxyForSuite } from './auth-test-app';
 
 /**
  * Two auth replicas on one database, as in production: budgets are shared, and the client
@@ -9,11 +9,9 @@ describe('credential throttling shared across replicas', () => {
   const MAX_ACCOUNT_DELAY_MS = 1_500;
   let first: AuthTestApp;
   let second: AuthTestApp;
-  let trustProxyBefore: string | undefined;
 
+  trustProxyForSuite();
   beforeAll(async () => {
-    trustProxyBefore = process.env.TRUST_PROXY;
-    process.env.TRUST_PROXY = 'true'; // read by the HTTP adapter from the process environment
     const env = {
       AUTH_THROTTLE_LIMIT: '3',
       AUTH_THROTTLE_BASE_DELAY_MS: String(BASE_DELAY_MS),
@@ -25,8 +23,6 @@ describe('credential throttling shared across replicas', () => {
   afterAll(async () => {
     await second?.close();
     await first?.close();
-    if (trustProxyBefore === undefined) delete process.env.TRUST_PROXY;
-    else process.env.TRUST_PROXY = trustProxyBefore;
   });
 
   const login = (app: AuthTestApp, client: string, email: string, password = 'wrong-password-1') =>

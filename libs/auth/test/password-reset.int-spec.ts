@@ -4,6 +4,7 @@ import {
   claimsOf,
   login,
   outboxEvents,
+  PUBLIC_URL,
   refreshStatus,
   register,
   RESET_REQUESTED,
@@ -11,18 +12,17 @@ import {
   sql,
   tokenSentTo,
 } from './account-helpers';
-import { AuthTestApp, startAuthTestApp } from './auth-test-app';
+import { authTestAppForSuite, trustProxyForSuite } from './auth-test-app';
 
 const TTL_MS = 3_000;
-const PUBLIC_URL = 'https://learn.coursehub.test';
 
 /**
  * Password reset by e-mail. TRUST_PROXY=true lets each test play its own clients through
  * X-Forwarded-For, so the per-client budgets of one test do not spill into the next.
  */
 describe('password reset', () => {
-  let app: AuthTestApp;
-  let trustProxyBefore: string | undefined;
+  trustProxyForSuite();
+  const app = authTestAppForSuite({ RESET_LINK_TTL_MS: String(TTL_MS), PUBLIC_URL });
   let clients = 0;
   /** A client address no other request of this file used. */
   const newClient = () => `198.51.100.${++clients}`;
@@ -30,17 +30,6 @@ describe('password reset', () => {
     app.api('POST', '/auth/password-reset', { body: { email }, headers: { 'x-forwarded-for': client } });
   const registerFresh = (email: string, password?: string) =>
     register(app, email, password, 'Learner', { 'x-forwarded-for': newClient() });
-
-  beforeAll(async () => {
-    trustProxyBefore = process.env.TRUST_PROXY;
-    process.env.TRUST_PROXY = 'true'; // read by the HTTP adapter from the process environment
-    app = await startAuthTestApp({ RESET_LINK_TTL_MS: String(TTL_MS), PUBLIC_URL });
-  });
-  afterAll(async () => {
-    await app?.close();
-    if (trustProxyBefore === undefined) delete process.env.TRUST_PROXY;
-    else process.env.TRUST_PROXY = trustProxyBefore;
-  });
 
   const resetEventsFor = (email: string) => outboxEvents(app, RESET_REQUESTED, { email });
 

@@ -8,16 +8,11 @@ import {
   Session,
   tokenSentTo,
 } from './account-helpers';
-import { AuthTestApp, startAuthTestApp } from './auth-test-app';
+import { authTestAppForSuite } from './auth-test-app';
 
 /** Sessions (refresh-token families) end on a password reset, a password change and "sign out everywhere". */
 describe('sessions revoked by password reset, password change and logout-all', () => {
-  let app: AuthTestApp;
-
-  beforeAll(async () => {
-    app = await startAuthTestApp({ AUTH_THROTTLE_LIMIT: '1000' });
-  });
-  afterAll(() => app?.close());
+  const app = authTestAppForSuite({ AUTH_THROTTLE_LIMIT: '1000' });
 
   const OLD_PASSWORD = 'first-password-1';
   const NEW_PASSWORD = 'second-password-2';

@@ -4,24 +4,19 @@ import {
   claimsOf,
   login,
   outboxEvents,
+  PUBLIC_URL,
   register,
   SECURITY_NOTICE,
   sql,
   tokenSentTo,
   VERIFICATION_REQUESTED,
 } from './account-helpers';
-import { AuthTestApp, startAuthTestApp } from './auth-test-app';
+import { authTestAppForSuite } from './auth-test-app';
 
 const TTL_MS = 4_000;
-const PUBLIC_URL = 'https://learn.coursehub.test';
 
 describe('e-mail verification and address changes', () => {
-  let app: AuthTestApp;
-
-  beforeAll(async () => {
-    app = await startAuthTestApp({ EMAIL_VERIFICATION_TTL_MS: String(TTL_MS), PUBLIC_URL });
-  });
-  afterAll(() => app?.close());
+  const app = authTestAppForSuite({ EMAIL_VERIFICATION_TTL_MS: String(TTL_MS), PUBLIC_URL });
 
   const invalidToken = {
     statusCode: 400,

@@ -20,6 +20,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { mapValues } from 'es-toolkit';
 import { DataSource } from 'typeorm';
 import { CourseModule } from '../src';
 import { COURSE_FEATURE } from '../src/course.constants';
@@ -210,21 +211,41 @@ export interface Cast {
   admin: Persona;
 }
 
+/** What the tests of a `describe` act with: the running service, its `api` and a cast of personas. */
+export interface CourseTestSetup extends Cast {
+  service: CourseTestApp;
+  /** `service.api`. */
+  api: CourseTestApp['api'];
+}
+
+const CAST_ROLES: Record<keyof Cast, Role> = {
+  owner: 'instructor',
+  otherInstructor: 'instructor',
+  student: 'student',
+  admin: 'admin',
+};
+
 /**
- * Runs the course service (in-process) around the tests of the enclosing `describe`: started with
- * a cast of personas before them and handed to `ready`, closed after them.
+ * Runs the course service (in-process) around the tests of the enclosing `describe`, with a cast of
+ * personas: started before them, closed after them. The objects it returns are filled in once the
+ * service has started, so the `describe` body can destructure them at once and use them in its
+ * tests and helpers: `const { api, owner } = useCourseTestApp();`.
  */
-export function useCourseTestApp(ready: (service: CourseTestApp, cast: Cast) => void): void {
-  let service: CourseTestApp | undefined;
+export function useCourseTestApp(): CourseTestSetup {
+  const service = {} as CourseTestApp;
+  const cast = mapValues(CAST_ROLES, () => ({}) as Persona);
+  let started: CourseTestApp | undefined;
   beforeAll(async () => {
-    const started = await startCourseTestApp();
-    service = started;
-    const [owner, otherInstructor, student, admin] = await Promise.all(
-      (['instructor', 'instructor', 'student', 'admin'] as const).map((role) => started.persona([role])),
+    started = await startCourseTestApp();
+    Object.assign(service, started);
+    await Promise.all(
+      Object.entries(CAST_ROLES).map(async ([name, role]) =>
+        Object.assign(cast[name as keyof Cast], await service.persona([role])),
+      ),
     );
-    ready(started, { owner, otherInstructor, student, admin });
   });
-  afterAll(() => service?.close());
+  afterAll(() => started?.close());
+  return { service, api: (...args) => service.api(...args), ...cast };
 }
 
 /** A running course service and probe, with an instructor persona to write courses as. */

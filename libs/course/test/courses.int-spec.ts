@@ -1,14 +1,9 @@
 import { courseInput, CourseTestApp, Persona, useCourseTestApp } from './course-test-app';
 
 describe('course catalogue: CRUD and permissions', () => {
-  let service: CourseTestApp;
-  let student: Persona;
-  let owner: Persona;
-  let otherInstructor: Persona;
-  let admin: Persona;
+  const { service, api, owner, otherInstructor, student, admin } = useCourseTestApp();
   let counter = 0;
 
-  const api: CourseTestApp['api'] = (...args) => service.api(...args);
   const create = (by: Persona, overrides: Record<string, unknown> = {}) =>
     service.createCourse(by, { title: `Course number ${++counter}`, ...overrides }, { publish: false });
   const publish = async (id: string, by: Persona = owner) => {
@@ -32,11 +27,6 @@ describe('course catalogue: CRUD and permissions', () => {
       expect({ who, status: response.status }).toEqual({ who, status });
     }
   };
-
-  useCourseTestApp((started, cast) => {
-    service = started;
-    ({ owner, otherInstructor, student, admin } = cast);
-  });
 
   it('creates a draft course owned by the caller, with a derived unique slug', async () => {
     const response = await api('POST', '/courses', {

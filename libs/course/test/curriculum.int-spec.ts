@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CourseTestApp, Persona, useCourseTestApp } from './course-test-app';
+import { Persona, useCourseTestApp } from './course-test-app';
 
 describe('curriculum authoring: permissions, validation and Markdown', () => {
-  let service: CourseTestApp;
-  let owner: Persona;
-  let otherInstructor: Persona;
-  let student: Persona;
-  let admin: Persona;
+  const { service, api, owner, otherInstructor, student, admin } = useCourseTestApp();
   let counter = 0;
 
-  const api: CourseTestApp['api'] = (...args) => service.api(...args);
   const course = (publish = true, by: Persona = owner) =>
     service.createCourse(by, { title: `Curriculum course ${++counter}` }, { publish });
   const section = async (courseId: string, title = 'Basics', by: Persona = owner) => {
@@ -25,11 +20,6 @@ describe('curriculum authoring: permissions, validation and Markdown', () => {
     expect(response.status).toBe(201);
     return response.body as { id: string; position: number; html: string; body: string };
   };
-
-  useCourseTestApp((started, cast) => {
-    service = started;
-    ({ owner, otherInstructor, student, admin } = cast);
-  });
 
   it('builds a curriculum that anyone can read, in order, with counts and durations and no bodies', async () => {
     const { id, slug } = await course();

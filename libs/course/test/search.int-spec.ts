@@ -10,6 +10,56 @@ interface Listed {
   enrolmentCount: number;
 }
 
+/** The published courses the tests search, created in this order; `by` teaches each. */
+const CATALOGUE: Record<string, { by: 'alice' | 'bob' } & Record<string, unknown>> = {
+  pgTitle: {
+    by: 'alice',
+    title: 'PostgreSQL indexing deep dive',
+    summary: 'B-trees, GIN and query plans.',
+    tags: ['databases'],
+    category: 'data',
+    level: 'advanced',
+    price: 9900,
+  },
+  pgSummary: {
+    by: 'bob',
+    title: 'Backend engineering fundamentals',
+    summary: 'HTTP, caching and a first look at PostgreSQL.',
+    tags: ['backend'],
+    category: 'development',
+    level: 'beginner',
+    price: 2900,
+  },
+  pgTag: {
+    by: 'bob',
+    title: 'Relational data modelling',
+    summary: 'Normal forms and keys.',
+    tags: ['postgresql', 'modelling'],
+    category: 'data',
+    level: 'intermediate',
+    language: 'de',
+    price: 4900,
+  },
+  react: {
+    by: 'alice',
+    title: 'React for beginners',
+    summary: 'Components, hooks and state.',
+    tags: ['frontend', 'javascript'],
+    category: 'development',
+    level: 'beginner',
+    price: 1900,
+  },
+  ml: {
+    by: 'alice',
+    title: 'Machine learning with Python',
+    summary: 'Regression, classification and clustering.',
+    tags: ['python', 'ml'],
+    category: 'data',
+    level: 'intermediate',
+    price: 0,
+  },
+};
+
 describe('course search, filters, sorting and pagination', () => {
   let service: CourseTestApp;
   let alice: Persona;
@@ -29,47 +79,10 @@ describe('course search, filters, sorting and pagination', () => {
     service = await startCourseTestApp();
     alice = await service.persona(['instructor']);
     bob = await service.persona(['instructor']);
-    ids.pgTitle = await publishCourse(alice, {
-      title: 'PostgreSQL indexing deep dive',
-      summary: 'B-trees, GIN and query plans.',
-      tags: ['databases'],
-      category: 'data',
-      level: 'advanced',
-      price: 9900,
-    });
-    ids.pgSummary = await publishCourse(bob, {
-      title: 'Backend engineering fundamentals',
-      summary: 'HTTP, caching and a first look at PostgreSQL.',
-      tags: ['backend'],
-      category: 'development',
-      level: 'beginner',
-      price: 2900,
-    });
-    ids.pgTag = await publishCourse(bob, {
-      title: 'Relational data modelling',
-      summary: 'Normal forms and keys.',
-      tags: ['postgresql', 'modelling'],
-      category: 'data',
-      level: 'intermediate',
-      language: 'de',
-      price: 4900,
-    });
-    ids.react = await publishCourse(alice, {
-      title: 'React for beginners',
-      summary: 'Components, hooks and state.',
-      tags: ['frontend', 'javascript'],
-      category: 'development',
-      level: 'beginner',
-      price: 1900,
-    });
-    ids.ml = await publishCourse(alice, {
-      title: 'Machine learning with Python',
-      summary: 'Regression, classification and clustering.',
-      tags: ['python', 'ml'],
-      category: 'data',
-      level: 'intermediate',
-      price: 0,
-    });
+    const instructors = { alice, bob };
+    for (const [key, { by, ...course }] of Object.entries(CATALOGUE)) {
+      ids[key] = await publishCourse(instructors[by], course);
+    }
     // A draft that matches the search: never in public results.
     const draft = await service.api('POST', '/courses', {
       token: alice.token,

@@ -6,6 +6,8 @@
 export { ConsumerLagMonitor } from './consumer/consumer-lag.monitor';
 export type { DeadLetter } from './consumer/dead-letters';
 export { AnswerRequest, ConsumeEvent } from './consumer/decorators';
+export { consumeEvents, eventRoute } from './consumer/event-routes';
+export type { EventRoute } from './consumer/event-routes';
 export { runDlqCommand } from './consumer/dlq-command';
 export { ProcessedEvents } from './consumer/idempotent-consumer';
 export * from './feature';

@@ -1,12 +1,5 @@
-import type { EventEnvelope } from '@coursehub/contracts';
-import { ApiCallOptions, ApiCallResult, eventually, Persona } from '@coursehub/testing';
-
-/** What the order tests need of an environment, on either transport. */
-export interface OrdersUnderTest {
-  orders(method: string, path: string, options?: ApiCallOptions): Promise<ApiCallResult>;
-  eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[];
-  orderRows(where?: string, params?: unknown[]): Promise<{ id: string; status: string }[]>;
-}
+import { ApiCallResult, eventually, Persona } from '@coursehub/testing';
+import type { OrdersUnderTest } from './orders-under-test';
 
 /** A course as the order tests place it: id, title and price (in EUR). */
 export interface OrderedCourse {
@@ -126,16 +119,19 @@ export async function cancelTwiceExpectingOneEvent(
 }
 
 /**
- * 20 concurrent identical keyed orders: all end 201 with one body, 19 of them replays, one row and
+ * 20 concurrent identical keyed orders of `courseId`: all end 201 with one body, 19 of them replays, one row and
  * one `order.confirmed` event.
  */
 export async function expectTwentyKeyedRequestsMakeOneOrder(
   env: OrdersUnderTest,
   student: Persona,
-  place: (headers: Record<string, string>) => Promise<ApiCallResult>,
+  courseId: string,
 ): Promise<void> {
   const key = `checkout-${student.id}`;
-  const responses = await placeConcurrentlyWithOneKey(() => place({ 'idempotency-key': key }), 20);
+  const responses = await placeConcurrentlyWithOneKey(
+    () => env.placeOrder(student, courseId, { 'idempotency-key': key }),
+    20,
+  );
   expect(responses.map((response) => response.status)).toEqual(Array(20).fill(201));
   expect(new Set(responses.map((response) => JSON.stringify(response.body))).size).toBe(1);
   expect(await env.orderRows('user_id = $1', [student.id])).toEqual([

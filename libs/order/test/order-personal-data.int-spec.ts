@@ -1,7 +1,6 @@
 import { createEnvelope, userDeleted } from '@coursehub/contracts';
 import type { Role } from '@coursehub/core';
 import { MessageBus } from '@coursehub/messaging';
-import type { Persona } from '@coursehub/testing';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { OrderTestApp } from './order-test-app';
@@ -17,9 +16,6 @@ describe('order personal data: export, erasure on user.deleted, verified e-mail 
   }, 60_000);
 
   afterAll(() => env.stop(), 30_000);
-
-  const order = (student: Persona, courseId: string, headers: Record<string, string> = {}) =>
-    env.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
 
   /** `user.deleted` as auth publishes it, delivered by the in-process transport (handlers awaited). */
   async function deliverUserDeleted(
@@ -42,11 +38,11 @@ describe('order personal data: export, erasure on user.deleted, verified e-mail 
     const other = await env.persona(['student']);
     const first = env.catalogue.add({ title: 'Export Me', price: 1200 });
     const second = env.catalogue.add({ title: 'Export Me Too', price: 0 });
-    const placed = await order(student, first.id, { 'idempotency-key': `export-${student.id}` });
+    const placed = await env.placeOrder(student, first.id, { 'idempotency-key': `export-${student.id}` });
     expect(placed.status).toBe(201);
-    const free = await order(student, second.id);
+    const free = await env.placeOrder(student, second.id);
     await env.orders('POST', `/orders/${free.body.id}/cancel`, { token: student.token });
-    await order(other, first.id);
+    await env.placeOrder(other, first.id);
 
     const exported = await env.orders('GET', '/me/export', { token: student.token });
     expect(exported.status).toBe(200);
@@ -86,9 +82,11 @@ describe('order personal data: export, erasure on user.deleted, verified e-mail 
     const student = await env.persona(['student']);
     const bystander = await env.persona(['student']);
     const course = env.catalogue.add({ title: 'Erase Me', price: 2500 });
-    const placed = await order(student, course.id, { 'idempotency-key': 'my-key-mentions-ada@example.com' });
+    const placed = await env.placeOrder(student, course.id, {
+      'idempotency-key': 'my-key-mentions-ada@example.com',
+    });
     expect(placed.status).toBe(201);
-    await order(bystander, course.id, { 'idempotency-key': 'bystander-key' });
+    await env.placeOrder(bystander, course.id, { 'idempotency-key': 'bystander-key' });
     const ordersBefore = await env.dataSource.query('SELECT * FROM orders WHERE user_id = $1', [student.id]);
 
     const envelope = await deliverUserDeleted(student.id);
@@ -109,7 +107,7 @@ describe('order personal data: export, erasure on user.deleted, verified e-mail 
 
     // The access token of the deleted account is still valid for a while: it places no order, and
     // its Idempotency-Key is not stored either (the refusal comes before the key is claimed).
-    const after = await order(student, env.catalogue.add({ title: 'Too Late', price: 100 }).id, {
+    const after = await env.placeOrder(student, env.catalogue.add({ title: 'Too Late', price: 100 }).id, {
       'idempotency-key': 'after-deletion-ada@example.com',
     });
     expect(after.status).toBe(401);
@@ -135,9 +133,9 @@ describe('order personal data: export, erasure on user.deleted, verified e-mail 
     expect(await env.orderRows('user_id = $1', [student.id])).toEqual([
       { id: placed.body.id, status: 'confirmed' },
     ]);
-    expect((await order(bystander, env.catalogue.add({ title: 'Still Open', price: 0 }).id)).status).toBe(
-      201,
-    );
+    expect(
+      (await env.placeOrder(bystander, env.catalogue.add({ title: 'Still Open', price: 0 }).id)).status,
+    ).toBe(201);
   });
 });
 

@@ -1,16 +1,6 @@
 import { EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
-import type { Role } from '@coursehub/core';
 import { ConsumeEvent, createRootModule, startApp } from '@coursehub/messaging';
-import {
-  apiCall,
-  createTemporaryDatabase,
-  eventually,
-  TemporaryDatabase,
-  TestTokenIssuer,
-  type Persona,
-  type ApiCallOptions,
-  type ApiCallResult,
-} from '@coursehub/testing';
+import { createTemporaryDatabase, eventually, TemporaryDatabase, type Persona } from '@coursehub/testing';
 import { Controller, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,6 +8,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ORDER_FEATURE, OrderModule } from '../src';
 import { CourseStubModule, InMemoryCourseCatalogue } from './course-stub';
+import { OrdersUnderTest } from './orders-under-test';
 
 export { eventually };
 
@@ -45,8 +36,7 @@ class OrderEventRecorder {
 export type { Persona };
 
 /** The order feature in one process with a stub course feature (in-process transport, real PostgreSQL). */
-export class OrderTestApp {
-  readonly issuer = new TestTokenIssuer();
+export class OrderTestApp extends OrdersUnderTest {
   database!: TemporaryDatabase;
   app!: NestFastifyApplication;
   url!: string;
@@ -88,22 +78,15 @@ export class OrderTestApp {
     await this.database?.drop();
   }
 
-  persona(roles: Role[]): Promise<Persona> {
-    return this.issuer.persona(roles);
+  protected get orderServiceUrl(): string {
+    return this.url;
   }
 
-  orders(method: string, path: string, options: ApiCallOptions = {}): Promise<ApiCallResult> {
-    return apiCall(this.url, method, path, options);
+  protected get orderStore(): DataSource {
+    return this.dataSource;
   }
 
-  orderRows(where = 'true', params: unknown[] = []): Promise<{ id: string; status: string }[]> {
-    return this.dataSource.query(`SELECT id, status FROM orders WHERE ${where}`, params);
-  }
-
-  /** One order's events in the order they happened. */
-  eventsOf(orderId: string): EventEnvelope<{ orderId: string }>[] {
-    return (this.orderEvents.events as EventEnvelope<{ orderId: string }>[])
-      .filter((event) => event.data.orderId === orderId)
-      .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  protected get receivedOrderEvents(): readonly EventEnvelope[] {
+    return this.orderEvents.events;
   }
 }

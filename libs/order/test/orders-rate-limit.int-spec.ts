@@ -14,10 +14,7 @@ describe('POST /orders rate limit (per user)', () => {
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<typeof env.orders>> | undefined;
     for (const course of courses) {
-      const response = await env.orders('POST', '/orders', {
-        token: flooder.token,
-        body: { courseId: course.id },
-      });
+      const response = await env.placeOrder(flooder, course.id);
       statuses.push(response.status);
       if (response.status === 429) limited ??= response;
     }
@@ -28,9 +25,7 @@ describe('POST /orders rate limit (per user)', () => {
     expect(await env.orderRows('user_id = $1', [flooder.id])).toHaveLength(3);
     // Another user has a budget of their own; reading is not limited.
     const other = await env.persona(['student']);
-    expect(
-      (await env.orders('POST', '/orders', { token: other.token, body: { courseId: courses[4].id } })).status,
-    ).toBe(201);
+    expect((await env.placeOrder(other, courses[4].id)).status).toBe(201);
     expect((await env.orders('GET', '/orders', { token: flooder.token })).status).toBe(200);
   });
 });

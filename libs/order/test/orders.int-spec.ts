@@ -25,12 +25,9 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
 
   afterAll(() => env.stop(), 30_000);
 
-  const order = (student: Persona, courseId: string, headers: Record<string, string> = {}) =>
-    env.orders('POST', '/orders', { token: student.token, body: { courseId }, headers });
-
   it('confirms an order with a course snapshot and publishes order.confirmed with the title', async () => {
     const student = await env.persona(['student']);
-    const placed = await order(student, paidCourse.id);
+    const placed = await env.placeOrder(student, paidCourse.id);
     expect(placed.status).toBe(201);
     expect(placed.body).toEqual(
       confirmedOrderBody(student, { ...paidCourse, title: 'Practical PostgreSQL', price: 4900 }),
@@ -48,23 +45,23 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
 
   it('confirms an order of a free course at once', async () => {
     const student = await env.persona(['student']);
-    const placed = await order(student, freeCourse.id);
+    const placed = await env.placeOrder(student, freeCourse.id);
     expect(placed.status).toBe(201);
     expect(placed.body).toMatchObject({ status: 'confirmed', price: 0, courseTitle: 'Free Kafka Primer' });
   });
 
   it('refuses unknown (404), unpublished (422) and already ordered (409) courses, storing nothing', async () => {
     const student = await env.persona(['student']);
-    const unknown = await order(student, '00000000-0000-4000-8000-000000000000');
+    const unknown = await env.placeOrder(student, '00000000-0000-4000-8000-000000000000');
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({
       statusCode: 404,
       error: 'Not Found',
       requestId: expect.any(String),
     });
-    expect((await order(student, draftCourse.id)).status).toBe(422);
-    expect((await order(student, paidCourse.id)).status).toBe(201);
-    const again = await order(student, paidCourse.id);
+    expect((await env.placeOrder(student, draftCourse.id)).status).toBe(422);
+    expect((await env.placeOrder(student, paidCourse.id)).status).toBe(201);
+    const again = await env.placeOrder(student, paidCourse.id);
     expect(again.status).toBe(409);
     expect(again.body.message).toMatch(/already ordered/);
     expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(1);
@@ -81,19 +78,19 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
 
   it('cancels an order once (order.cancelled), repeats as a no-op, and lets the course be ordered again', async () => {
     const student = await env.persona(['student']);
-    const placed = await order(student, paidCourse.id);
+    const placed = await env.placeOrder(student, paidCourse.id);
     await cancelTwiceExpectingOneEvent(env, student, placed.body.id, 'Practical PostgreSQL');
 
-    const reordered = await order(student, paidCourse.id);
+    const reordered = await env.placeOrder(student, paidCourse.id);
     expect(reordered.status).toBe(201);
     expect(reordered.body.id).not.toBe(placed.body.id);
   });
 
   it('lists the caller’s own orders, newest first, in keyset pages', async () => {
     const student = await env.persona(['student']);
-    const first = await order(student, paidCourse.id);
+    const first = await env.placeOrder(student, paidCourse.id);
     await new Promise((resolve) => setTimeout(resolve, 5)); // distinct creation times
-    const second = await order(student, freeCourse.id);
+    const second = await env.placeOrder(student, freeCourse.id);
     const page = await env.orders('GET', '/orders?limit=1', { token: student.token });
     expect(page.status).toBe(200);
     expect(page.body).toEqual({ items: [second.body], nextCursor: expect.any(String) });
@@ -119,7 +116,7 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
     it("hides another user's order from reading, listing and cancelling; admins see and cancel it", async () => {
       const owner = await env.persona(['student']);
       const other = await env.persona(['student']);
-      const placed = await order(owner, paidCourse.id);
+      const placed = await env.placeOrder(owner, paidCourse.id);
 
       expect((await env.orders('GET', `/orders/${placed.body.id}`, { token: other.token })).status).toBe(404);
       expect(
@@ -143,9 +140,7 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
   describe('Idempotency-Key', () => {
     it('turns 20 concurrent identical requests into one order: duplicates in flight get 409 + Retry-After, retries replay it', async () => {
       const student = await env.persona(['student']);
-      await expectTwentyKeyedRequestsMakeOneOrder(env, student, (headers) =>
-        order(student, paidCourse.id, headers),
-      );
+      await expectTwentyKeyedRequestsMakeOneOrder(env, student, paidCourse.id);
     });
 
     it('replays the first response byte for byte', async () => {
@@ -169,21 +164,23 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
 
     it('refuses the same key with a different body (422) and replays client errors', async () => {
       const student = await env.persona(['student']);
-      const first = await order(student, paidCourse.id, { 'idempotency-key': 'k-1' });
+      const first = await env.placeOrder(student, paidCourse.id, { 'idempotency-key': 'k-1' });
       expect(first.status).toBe(201);
-      const other = await order(student, freeCourse.id, { 'idempotency-key': 'k-1' });
+      const other = await env.placeOrder(student, freeCourse.id, { 'idempotency-key': 'k-1' });
       expect(other.status).toBe(422);
       expect(other.body.message).toMatch(/Idempotency-Key/);
       // Another user's identical key is theirs alone.
       const stranger = await env.persona(['student']);
-      expect((await order(stranger, freeCourse.id, { 'idempotency-key': 'k-1' })).status).toBe(201);
+      expect((await env.placeOrder(stranger, freeCourse.id, { 'idempotency-key': 'k-1' })).status).toBe(201);
 
-      const draft = await order(student, draftCourse.id, { 'idempotency-key': 'k-2' });
-      const draftAgain = await order(student, draftCourse.id, { 'idempotency-key': 'k-2' });
+      const draft = await env.placeOrder(student, draftCourse.id, { 'idempotency-key': 'k-2' });
+      const draftAgain = await env.placeOrder(student, draftCourse.id, { 'idempotency-key': 'k-2' });
       expect([draft.status, draftAgain.status]).toEqual([422, 422]);
       expect(draftAgain.body.message).toBe(draft.body.message);
-      expect((await order(student, freeCourse.id, { 'idempotency-key': ' ' })).status).toBe(400);
-      expect((await order(student, freeCourse.id, { 'idempotency-key': 'x'.repeat(256) })).status).toBe(400);
+      expect((await env.placeOrder(student, freeCourse.id, { 'idempotency-key': ' ' })).status).toBe(400);
+      expect(
+        (await env.placeOrder(student, freeCourse.id, { 'idempotency-key': 'x'.repeat(256) })).status,
+      ).toBe(400);
     });
 
     it('does not use up a key on a request refused by validation', async () => {
@@ -194,19 +191,19 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
         headers: { 'idempotency-key': 'fix-and-retry' },
       });
       expect(invalid.status).toBe(400);
-      const fixed = await order(student, freeCourse.id, { 'idempotency-key': 'fix-and-retry' });
+      const fixed = await env.placeOrder(student, freeCourse.id, { 'idempotency-key': 'fix-and-retry' });
       expect(fixed.status).toBe(201);
     });
 
     it('treats a key older than 24 h as new', async () => {
       const student = await env.persona(['student']);
-      const first = await order(student, freeCourse.id, { 'idempotency-key': 'old-key' });
+      const first = await env.placeOrder(student, freeCourse.id, { 'idempotency-key': 'old-key' });
       await env.dataSource.query(
         `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = $1`,
         [student.id],
       );
       await env.orders('POST', `/orders/${first.body.id}/cancel`, { token: student.token });
-      const second = await order(student, freeCourse.id, { 'idempotency-key': 'old-key' });
+      const second = await env.placeOrder(student, freeCourse.id, { 'idempotency-key': 'old-key' });
       expect(second.status).toBe(201);
       expect(second.body.id).not.toBe(first.body.id);
     });
@@ -216,14 +213,14 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
     const student = await env.persona(['student']);
     const unseenCourse = env.catalogue.add({ title: 'Never Looked Up', price: 1200 });
     // Seen before the outage: an order by someone else looks it up.
-    expect((await order(await env.persona(['student']), paidCourse.id)).status).toBe(201);
+    expect((await env.placeOrder(await env.persona(['student']), paidCourse.id)).status).toBe(201);
     env.catalogue.answering = false;
     let unavailable;
     let remembered;
     try {
-      unavailable = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
+      unavailable = await env.placeOrder(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
       // Its remembered snapshot carries the order through the outage.
-      remembered = await order(student, paidCourse.id);
+      remembered = await env.placeOrder(student, paidCourse.id);
     } finally {
       env.catalogue.answering = true;
     }
@@ -239,7 +236,7 @@ describe('orders (order feature over the in-process transport, real PostgreSQL)'
       courseTitle: paidCourse.title,
     });
 
-    const retried = await order(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
+    const retried = await env.placeOrder(student, unseenCourse.id, { 'idempotency-key': 'during-outage' });
     expect(retried.status).toBe(201);
     expect(await env.orderRows('user_id = $1', [student.id])).toHaveLength(2);
   });

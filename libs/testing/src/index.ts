@@ -12,3 +12,4 @@ export * from './net/tcp-proxy';
 export * from './postgres/test-database';
 export * from './privacy';
 export * from './split';
+export * from './start-local-app';

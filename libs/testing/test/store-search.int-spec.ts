@@ -1,7 +1,12 @@
 import { MongoWireServer } from '@coursehub/embedded';
-import mongoose from 'mongoose';
-import { Client } from 'pg';
-import { createTemporaryDatabase, searchMongo, searchPostgres, type TemporaryDatabase } from '../src';
+import {
+  createTemporaryDatabase,
+  searchMongo,
+  searchPostgres,
+  type TemporaryDatabase,
+  withMongoConnection,
+  withPostgresClient,
+} from '../src';
 
 /** The searches the erasure proof relies on find a text wherever a store may hide it. */
 describe('store searches (real PostgreSQL, the Mongo wire server)', () => {
@@ -12,9 +17,7 @@ describe('store searches (real PostgreSQL, the Mongo wire server)', () => {
 
     beforeAll(async () => {
       database = await createTemporaryDatabase('store_search');
-      const client = new Client({ connectionString: database.url });
-      await client.connect();
-      try {
+      await withPostgresClient(database.url, async (client) => {
         await client.query('CREATE SCHEMA audit');
         await client.query(
           `CREATE TABLE people (id int PRIMARY KEY, email text, note varchar(200), aliases text[])`,
@@ -32,9 +35,7 @@ describe('store searches (real PostgreSQL, the Mongo wire server)', () => {
           (2, '\\x00ff'::bytea), (3, null)`);
         await client.query(`INSERT INTO audit.trail VALUES (1, 'login of ada.lovelace@example.com')`);
         await client.query(`INSERT INTO clean VALUES (1, 'grace@example.com')`);
-      } finally {
-        await client.end();
-      }
+      });
     }, 30_000);
 
     afterAll(() => database?.drop());
@@ -67,8 +68,7 @@ describe('store searches (real PostgreSQL, the Mongo wire server)', () => {
 
     beforeAll(async () => {
       server = await MongoWireServer.start();
-      const connection = await mongoose.createConnection(`${server.url}first`).asPromise();
-      try {
+      await withMongoConnection(`${server.url}first`, {}, async (connection) => {
         await connection
           .collection('emails')
           .insertMany([
@@ -83,9 +83,7 @@ describe('store searches (real PostgreSQL, the Mongo wire server)', () => {
             content: Buffer.from('ada.lovelace@example.com'),
             byAddress: { 'ada.lovelace@example.com': 1 },
           });
-      } finally {
-        await connection.close();
-      }
+      });
     }, 30_000);
 
     afterAll(() => server?.stop());

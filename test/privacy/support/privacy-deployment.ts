@@ -46,6 +46,9 @@ export interface PrivacyDeployment extends ApiDeployment {
 
 export const PUBLIC_URL = 'https://learn.coursehub.test';
 
+/** The administrator the privacy tests seed their deployments with and log in as. */
+export const ADMIN: Account = { email: 'admin@privacy.test', password: 'admin-password-123' };
+
 const repoRoot = findRepoRoot(__dirname);
 
 /**

@@ -6,7 +6,7 @@ import {
   CurrentUser,
   NoContent,
 } from '@coursehub/core';
-import { Body, Controller, Delete, Get, HttpStatus, Patch, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Delete, Get, HttpStatus, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccountService } from '../domain/account.service';
 import { CredentialsService, WRONG_PASSWORD } from '../domain/credentials.service';
@@ -28,6 +28,17 @@ import { toUserDto, UserDto } from './users.dto';
 /** The one answer to a password reset request, whether the address has an account or not. */
 export const PASSWORD_RESET_ACCEPTED =
   'If an account has this address, a link to reset its password is on its way.';
+
+/**
+ * A change the signed-in owner confirms with the current password: 400 for an invalid body, 403 for
+ * a wrong password (the failure counts against the client, hence `@ClientKey()`), and `errors`.
+ */
+const PasswordConfirmed = (summary: string, errors: Parameters<typeof ApiErrors>[0] = {}) =>
+  applyDecorators(
+    Authenticated(),
+    ApiOperation({ summary }),
+    ApiErrors({ 400: true, 403: WRONG_PASSWORD, ...errors }),
+  );
 
 /** What an account's owner does with it: verify the address, passwords, sessions, profile, deletion. */
 @ApiTags('auth')
@@ -88,13 +99,10 @@ export class AccountController {
 
   @Post('password')
   @Answers(HttpStatus.OK, SessionsRevokedDto)
-  @Authenticated()
-  @ApiOperation({
-    summary:
-      'Change the password; the other sessions end (all of them unless `refreshToken` names this one). ' +
+  @PasswordConfirmed(
+    'Change the password; the other sessions end (all of them unless `refreshToken` names this one). ' +
       'Access tokens already issued stay valid until they expire.',
-  })
-  @ApiErrors({ 400: true, 403: WRONG_PASSWORD })
+  )
   changePassword(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ChangePasswordDto,
@@ -133,12 +141,10 @@ export class AccountController {
 
   @Post('me/email')
   @Answers(HttpStatus.ACCEPTED, LinkSentDto)
-  @Authenticated()
-  @ApiOperation({
-    summary:
-      'Change the e-mail address: a verification link goes to the new one, which is used once it is opened.',
-  })
-  @ApiErrors({ 400: true, 403: WRONG_PASSWORD, 409: 'Another account has the address.' })
+  @PasswordConfirmed(
+    'Change the e-mail address: a verification link goes to the new one, which is used once it is opened.',
+    { 409: 'Another account has the address.' },
+  )
   async changeEmail(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: ChangeEmailDto,
@@ -150,12 +156,10 @@ export class AccountController {
 
   @Delete('me')
   @NoContent()
-  @Authenticated()
-  @ApiOperation({
-    summary:
-      'Delete the account and everything auth holds about it; the other services erase theirs on `user.deleted`.',
-  })
-  @ApiErrors({ 400: true, 403: WRONG_PASSWORD, 409: 'The account is the last admin.' })
+  @PasswordConfirmed(
+    'Delete the account and everything auth holds about it; the other services erase theirs on `user.deleted`.',
+    { 409: 'The account is the last admin.' },
+  )
   async deleteAccount(
     @CurrentUser() caller: AuthenticatedUser,
     @Body() body: DeleteAccountDto,

@@ -1,3 +1,4 @@
+import { enableCompileCache } from 'node:module';
 import { createServer } from 'node:net';
 
 /**
@@ -40,5 +41,8 @@ export function failStartup(message: string): void {
  * app (a `require` of its root file, so Nest and the features load only once the port is free).
  */
 export function startAfterPreflight(start: () => void): void {
+  // Node 22.1+ keeps the V8 code of every module it loads on disk (in the OS temporary directory,
+  // or NODE_COMPILE_CACHE): later starts skip compiling Nest, the features and their libraries.
+  enableCompileCache?.();
   void portInUseMessage(process.env).then((problem) => (problem ? failStartup(problem) : start()));
 }

@@ -8,16 +8,6 @@ const privatePem = generateKeyPairSync('rsa', { modulusLength: 1024 })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
   .toString();
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidEnvironmentError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the environment to be refused');
-}
-
 describe('secrets in configuration errors and log lines', () => {
   it('keeps user, host and database of URLs, never their password', () => {
     expect(redactSecrets('postgres://app:hunter2@db.internal:5432/auth')).toBe(
@@ -46,22 +36,23 @@ describe('secrets in configuration errors and log lines', () => {
       KAFKA_SASL_PASSWORD: z.string().min(50),
       JWT_PRIVATE_KEY: z.string().startsWith('-----BEGIN RSA'),
     });
-    const message = messageOf(() =>
+    // Each matcher below starts it again: a string or a pattern is checked against the error's message.
+    const startUp = () =>
       parseEnv(schema, {
         DATABASE_URL: 'postgresql//app:hunter2@db.internal/auth',
         MONGO_URL: 'mongo://mail:m0ngopass@mongo:27017/email',
         SMTP_URL: 'smtp://mailer:smtp-pass@bad host:25',
         KAFKA_SASL_PASSWORD: 'sasl-secret',
         JWT_PRIVATE_KEY: privatePem,
-      }),
-    );
+      });
+    expect(startUp).toThrow(InvalidEnvironmentError);
     for (const secret of ['hunter2', 'm0ngopass', 'smtp-pass', 'sasl-secret', 'PRIVATE KEY', 'MII']) {
-      expect(message).not.toContain(secret);
+      expect(startUp).not.toThrow(secret);
     }
     // Still says which variable is wrong and shows what is safe to show.
-    expect(message).toContain('DATABASE_URL: expected a postgres');
-    expect(message).toContain('postgresql//app:***@db.internal/auth');
-    expect(message).toContain('mongo://mail:***@mongo:27017/email');
-    expect(message).toMatch(/KAFKA_SASL_PASSWORD: .*"\*\*\*"/);
+    expect(startUp).toThrow('DATABASE_URL: expected a postgres');
+    expect(startUp).toThrow('postgresql//app:***@db.internal/auth');
+    expect(startUp).toThrow('mongo://mail:***@mongo:27017/email');
+    expect(startUp).toThrow(/KAFKA_SASL_PASSWORD: .*"\*\*\*"/);
   });
 });

@@ -54,12 +54,17 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 @Injectable()
 export class CoursesRepository {
   private readonly publicPages: PublicPageCache<CourseSearchPage>;
+  /** Published courses by id or slug, for anonymous readers: the same rules as the pages. */
+  private readonly publicCourses: PublicPageCache<CourseEntity | null>;
 
   constructor(
     @InjectFeatureTransactions(COURSE_FEATURE) private readonly transactions: FeatureTransactions,
     config: ConfigService<CourseEnv, true>,
   ) {
-    this.publicPages = new PublicPageCache(config.get('COURSE_PAGE_CACHE_MS', { infer: true }));
+    const ttlMs = config.get('COURSE_PAGE_CACHE_MS', { infer: true });
+    this.publicPages = new PublicPageCache(ttlMs);
+    // Room for a 10,000-course catalogue's hot set (a course is ~1–3 KB in memory).
+    this.publicCourses = new PublicPageCache(ttlMs, 10_000);
   }
 
   private get courses(): Repository<CourseEntity> {
@@ -77,6 +82,18 @@ export class CoursesRepository {
       byId ? 'course_by_id' : 'course_by_slug',
     );
     return rows.length > 0 ? courseFromRow(rows[0]) : null;
+  }
+
+  /**
+   * A published course by id or slug as anyone may see it, or null: held in memory like the
+   * public catalogue pages (COURSE_PAGE_CACHE_MS, emptied by every catalogue write of this
+   * instance), so a popular course costs no query. Drafts and archived courses are never kept.
+   */
+  findPublished(idOrSlug: string): Promise<CourseEntity | null> {
+    return this.publicCourses.get(idOrSlug, async () => {
+      const course = await this.findByIdOrSlug(idOrSlug);
+      return course?.status === 'published' ? course : null;
+    });
   }
 
   /** The course's row, locked for update until the surrounding transaction ends. */
@@ -219,7 +236,7 @@ export class CoursesRepository {
    * read between the two would otherwise be kept with the catalogue as it was before the commit.
    */
   private catalogueChanged(): void {
-    this.publicPages.clear();
+    this.clearPublicCaches();
     const manager = this.transactions.tx;
     if (!this.transactions.isTransactionActive() || !manager.queryRunner) return;
     this.changing.add(manager.queryRunner);
@@ -229,10 +246,15 @@ export class CoursesRepository {
       afterTransactionCommit: (event) => {
         if (this.changing.has(event.queryRunner)) {
           this.changing.delete(event.queryRunner);
-          this.publicPages.clear();
+          this.clearPublicCaches();
         }
       },
     });
+  }
+
+  private clearPublicCaches(): void {
+    this.publicPages.clear();
+    this.publicCourses.clear();
   }
 
   private trigrams?: Promise<boolean>;

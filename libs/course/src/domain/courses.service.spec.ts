@@ -28,6 +28,11 @@ class InMemoryCoursesRepository implements Partial<CoursesRepository> {
     return Promise.resolve(found ? { ...found } : null);
   }
 
+  async findPublished(idOrSlug: string): Promise<CourseEntity | null> {
+    const found = await this.findByIdOrSlug(idOrSlug);
+    return found?.status === 'published' ? found : null;
+  }
+
   findLocked(id: string): Promise<CourseEntity> {
     if (!this.db.inTransaction) throw new Error('a row lock needs a transaction');
     return Promise.resolve({ ...this.db.courses.get(id)! });

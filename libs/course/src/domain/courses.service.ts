@@ -102,7 +102,10 @@ export class CoursesService {
 
   /** A course the caller may see; drafts and archived courses of others do not exist for them (404). */
   async getVisible(idOrSlug: string, caller: AuthenticatedUser | undefined): Promise<CourseEntity> {
-    const course = await this.courses.findByIdOrSlug(idOrSlug);
+    // Anyone sees only published courses: those may come from the public cache.
+    const course = caller
+      ? await this.courses.findByIdOrSlug(idOrSlug)
+      : await this.courses.findPublished(idOrSlug);
     if (!course || !canView(course, caller)) throw new NotFoundError('Course not found');
     return course;
   }

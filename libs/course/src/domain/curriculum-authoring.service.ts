@@ -80,8 +80,7 @@ export class CurriculumAuthoringService {
     changes: SectionChanges,
     caller: AuthenticatedUser,
   ): Promise<SectionEntity> {
-    return this.editCurriculum(idOrSlug, caller, async (course) => {
-      const section = await this.sectionOf(course, sectionId);
+    return this.editItem(idOrSlug, caller, this.sectionOf, sectionId, async (course, section) => {
       if (changes.title !== undefined && changes.title !== section.title) {
         section.title = changes.title;
         await this.sections.save(section);
@@ -96,8 +95,7 @@ export class CurriculumAuthoringService {
 
   /** Only an empty section can be deleted (409 otherwise): lessons are never deleted by accident. */
   deleteSection(idOrSlug: string, sectionId: string, caller: AuthenticatedUser): Promise<void> {
-    return this.editCurriculum(idOrSlug, caller, async (course) => {
-      const section = await this.sectionOf(course, sectionId);
+    return this.editItem(idOrSlug, caller, this.sectionOf, sectionId, async (course, section) => {
       const lessons = await this.lessons.countInSection(section.id);
       if (lessons > 0) {
         throw new ConflictError(
@@ -117,8 +115,7 @@ export class CurriculumAuthoringService {
     caller: AuthenticatedUser,
   ): Promise<LessonEntity> {
     checkLessonInput(input);
-    return this.editCurriculum(idOrSlug, caller, async (course) => {
-      const section = await this.sectionOf(course, sectionId);
+    return this.editItem(idOrSlug, caller, this.sectionOf, sectionId, async (course, section) => {
       const order = await this.lessons.idsInSection(section.id);
       const body = input.body ?? '';
       const lesson = await this.lessons.insert({
@@ -145,8 +142,7 @@ export class CurriculumAuthoringService {
     caller: AuthenticatedUser,
   ): Promise<LessonEntity> {
     checkLessonInput(changes);
-    return this.editCurriculum(idOrSlug, caller, async (course) => {
-      const lesson = await this.lessonOf(course, lessonId);
+    return this.editItem(idOrSlug, caller, this.lessonOf, lessonId, async (course, lesson) => {
       const from = lesson.sectionId;
       const to =
         changes.sectionId !== undefined && changes.sectionId !== from
@@ -174,8 +170,7 @@ export class CurriculumAuthoringService {
   }
 
   deleteLesson(idOrSlug: string, lessonId: string, caller: AuthenticatedUser): Promise<void> {
-    return this.editCurriculum(idOrSlug, caller, async (course) => {
-      const lesson = await this.lessonOf(course, lessonId);
+    return this.editItem(idOrSlug, caller, this.lessonOf, lessonId, async (_course, lesson) => {
       await this.lessons.delete(lesson.id);
       await this.lessons.setOrder(lesson.sectionId, await this.lessons.idsInSection(lesson.sectionId));
     });
@@ -202,15 +197,27 @@ export class CurriculumAuthoringService {
     });
   }
 
-  private async sectionOf(course: CourseEntity, sectionId: string): Promise<SectionEntity> {
+  /** `editCurriculum` of the course's section or lesson `id`, which `itemOf` looks up in it. */
+  private editItem<Item, T>(
+    idOrSlug: string,
+    caller: AuthenticatedUser,
+    itemOf: (course: CourseEntity, id: string) => Promise<Item>,
+    id: string,
+    edit: (course: CourseEntity, item: Item) => Promise<T>,
+  ): Promise<T> {
+    return this.editCurriculum(idOrSlug, caller, async (course) => edit(course, await itemOf(course, id)));
+  }
+
+  // Arrow functions: editItem is handed them unbound.
+  private readonly sectionOf = async (course: CourseEntity, sectionId: string): Promise<SectionEntity> => {
     const section = await this.sections.findInCourse(course.id, sectionId);
     if (!section) throw new NotFoundError('Section not found');
     return section;
-  }
+  };
 
-  private async lessonOf(course: CourseEntity, lessonId: string): Promise<LessonEntity> {
+  private readonly lessonOf = async (course: CourseEntity, lessonId: string): Promise<LessonEntity> => {
     const lesson = await this.lessons.findInCourse(course.id, lessonId);
     if (!lesson) throw new NotFoundError('Lesson not found');
     return lesson;
-  }
+  };
 }

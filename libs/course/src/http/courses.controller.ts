@@ -1,17 +1,18 @@
 import {
+  Answers,
+  ApiErrors,
   Authenticated,
   type AuthenticatedUser,
   CurrentUser,
-  ErrorResponseDto,
   OptionalAuth,
   RateLimit,
 } from '@coursehub/core';
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
   Get,
-  HttpCode,
   HttpStatus,
   Param,
   Patch,
@@ -20,22 +21,21 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiHeader,
-  ApiNotModifiedResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiHeader, ApiNotModifiedResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_RECOMMENDATIONS } from '../course.constants';
 import { CoursesService } from '../domain/courses.service';
 import { RecommendationsService } from '../domain/recommendations.service';
 import { CourseDto, CoursePageDto, toCourseDto } from './course.dto';
 import { CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './course-requests.dto';
-import { ApiCourseNotFound, ApiCoursePath, ApiInvalidInput, NoContent } from './course-routes';
+import {
+  AcceptsInput,
+  AnswersNoContent,
+  ApiCourseNotFound,
+  ApiCoursePath,
+  ApiInvalidInput,
+  ReadsCourse,
+} from './course-routes';
 import { courseETag, pageETag, renderOnce, sendCacheable } from './http-caching';
 import { RecommendationListDto, RecommendationQueryDto, toRecommendationListDto } from './recommendation.dto';
 
@@ -47,6 +47,19 @@ const IF_NONE_MATCH = {
 const CACHING =
   'Answers carry a strong ETag (changed by every update of the course) and Cache-Control: ' +
   '`public, max-age=60` for anonymous reads of published courses, `private, no-store` otherwise.';
+const SLUG_TAKEN = { 409: 'Slug already taken.' } as const;
+
+/**
+ * A change to one course, as `summary` says: instructors and admins only (the service then lets only
+ * the course's own instructor or an admin through).
+ */
+const ChangesCourse = (summary: string) =>
+  applyDecorators(
+    Authenticated('instructor', 'admin'),
+    ApiOperation({ summary }),
+    ApiCoursePath(),
+    ApiCourseNotFound(),
+  );
 
 @ApiTags('courses')
 @Controller('courses')
@@ -59,9 +72,8 @@ export class CoursesController {
   @Post()
   @Authenticated('instructor', 'admin')
   @ApiOperation({ summary: 'Create a draft course taught by the caller' })
-  @ApiCreatedResponse({ type: CourseDto })
-  @ApiInvalidInput()
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
+  @AcceptsInput(HttpStatus.CREATED, CourseDto)
+  @ApiErrors(SLUG_TAKEN)
   async create(@Body() body: CreateCourseDto, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
     return toCourseDto(await this.courses.create(body, caller));
   }
@@ -117,16 +129,14 @@ export class CoursesController {
   }
 
   @Get(':id')
-  @OptionalAuth()
+  @ReadsCourse()
   @ApiOperation({
     summary: 'One course by id or slug',
     description: CACHING,
   })
-  @ApiCoursePath()
   @ApiHeader(IF_NONE_MATCH)
   @ApiOkResponse({ type: CourseDto })
   @ApiNotModifiedResponse({ description: 'The ETag in If-None-Match is current.' })
-  @ApiCourseNotFound()
   async get(
     @Param('id') id: string,
     @CurrentUser() caller: AuthenticatedUser | undefined,
@@ -141,11 +151,9 @@ export class CoursesController {
   }
 
   @Get(':id/similar')
-  @OptionalAuth()
+  @ReadsCourse()
   @ApiOperation({ summary: 'Courses similar to this one (leaving out those the caller owns)' })
-  @ApiCoursePath()
   @ApiOkResponse({ type: RecommendationListDto })
-  @ApiCourseNotFound()
   async similar(
     @Param('id') id: string,
     @Query() query: RecommendationQueryDto,
@@ -158,13 +166,9 @@ export class CoursesController {
   }
 
   @Patch(':id')
-  @Authenticated('instructor', 'admin')
-  @ApiOperation({ summary: 'Change a course (its instructor or an admin)' })
-  @ApiCoursePath()
-  @ApiOkResponse({ type: CourseDto })
-  @ApiInvalidInput()
-  @ApiCourseNotFound()
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'Slug already taken.' })
+  @ChangesCourse('Change a course (its instructor or an admin)')
+  @AcceptsInput(HttpStatus.OK, CourseDto)
+  @ApiErrors(SLUG_TAKEN)
   async update(
     @Param('id') id: string,
     @Body() body: UpdateCourseDto,
@@ -174,22 +178,15 @@ export class CoursesController {
   }
 
   @Delete(':id')
-  @Authenticated('instructor', 'admin')
-  @ApiOperation({ summary: 'Archive a course (its instructor or an admin); it leaves the catalogue' })
-  @ApiCoursePath()
-  @NoContent('Archived.')
-  @ApiCourseNotFound()
+  @ChangesCourse('Archive a course (its instructor or an admin); it leaves the catalogue')
+  @AnswersNoContent('Archived.')
   async archive(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.courses.archive(id, caller);
   }
 
   @Post(':id/publish')
-  @Authenticated('instructor', 'admin')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Publish a course (its instructor or an admin); announces course.published' })
-  @ApiCoursePath()
-  @ApiOkResponse({ type: CourseDto })
-  @ApiCourseNotFound()
+  @ChangesCourse('Publish a course (its instructor or an admin); announces course.published')
+  @Answers(HttpStatus.OK, CourseDto)
   async publish(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<CourseDto> {
     return toCourseDto(await this.courses.publish(id, caller));
   }

@@ -1,15 +1,9 @@
-import { type AuthenticatedUser, CurrentUser, ErrorResponseDto, OptionalAuth } from '@coursehub/core';
-import { Body, Controller, Delete, Get, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiErrors, type AuthenticatedUser, CurrentUser } from '@coursehub/core';
+import { Body, Controller, Delete, Get, HttpStatus, Param, Patch, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurriculumAuthoringService } from '../domain/curriculum-authoring.service';
 import { CurriculumService } from '../domain/curriculum.service';
-import { ApiCourseNotFound, ApiCoursePath, ApiInvalidInput, ManagesCourse, NoContent } from './course-routes';
+import { AcceptsInput, AnswersNoContent, ManagesCourse, ReadsCourse } from './course-routes';
 import {
   CreateLessonDto,
   CreateSectionDto,
@@ -34,15 +28,13 @@ export class CurriculumController {
   ) {}
 
   @Get(':id/curriculum')
-  @OptionalAuth()
+  @ReadsCourse()
   @ApiOperation({
     summary: "A course's sections and lessons, in order (no lesson bodies)",
     description:
       'For anyone who can see the course: published courses for all, drafts for their instructor and admins.',
   })
-  @ApiCoursePath()
   @ApiOkResponse({ type: CurriculumDto })
-  @ApiCourseNotFound()
   async get(
     @Param('id') id: string,
     @CurrentUser() caller: AuthenticatedUser | undefined,
@@ -53,9 +45,7 @@ export class CurriculumController {
   @Post(':id/sections')
   @ManagesCourse(SECTION_NOT_FOUND)
   @ApiOperation({ summary: "Add a section (the course's instructor or an admin)" })
-  @ApiCoursePath()
-  @ApiCreatedResponse({ type: SectionDto })
-  @ApiInvalidInput()
+  @AcceptsInput(HttpStatus.CREATED, SectionDto)
   async createSection(
     @Param('id') id: string,
     @Body() body: CreateSectionDto,
@@ -65,11 +55,9 @@ export class CurriculumController {
   }
 
   @Patch(':id/sections/:sectionId')
-  @ManagesCourse(SECTION_NOT_FOUND)
+  @ManagesCourse(SECTION_NOT_FOUND, 'sectionId')
   @ApiOperation({ summary: "Rename or move a section (the course's instructor or an admin)" })
-  @ApiCoursePath('sectionId')
-  @ApiOkResponse({ type: SectionDto })
-  @ApiInvalidInput()
+  @AcceptsInput(HttpStatus.OK, SectionDto)
   async updateSection(
     @Param('id') id: string,
     @Param('sectionId') sectionId: string,
@@ -80,11 +68,10 @@ export class CurriculumController {
   }
 
   @Delete(':id/sections/:sectionId')
-  @ManagesCourse(SECTION_NOT_FOUND)
+  @ManagesCourse(SECTION_NOT_FOUND, 'sectionId')
   @ApiOperation({ summary: "Delete an empty section (the course's instructor or an admin)" })
-  @ApiCoursePath('sectionId')
-  @NoContent('Deleted; the sections after it moved up.')
-  @ApiConflictResponse({ type: ErrorResponseDto, description: 'The section still has lessons.' })
+  @AnswersNoContent('Deleted; the sections after it moved up.')
+  @ApiErrors({ 409: 'The section still has lessons.' })
   async deleteSection(
     @Param('id') id: string,
     @Param('sectionId') sectionId: string,
@@ -94,15 +81,13 @@ export class CurriculumController {
   }
 
   @Post(':id/sections/:sectionId/lessons')
-  @ManagesCourse(SECTION_NOT_FOUND)
+  @ManagesCourse(SECTION_NOT_FOUND, 'sectionId')
   @ApiOperation({
     summary: "Add a lesson to a section (the course's instructor or an admin)",
     description:
       'The Markdown body is stored as given and rendered to sanitised HTML; videoUrl must be https.',
   })
-  @ApiCoursePath('sectionId')
-  @ApiCreatedResponse({ type: LessonDto })
-  @ApiInvalidInput()
+  @AcceptsInput(HttpStatus.CREATED, LessonDto)
   async createLesson(
     @Param('id') id: string,
     @Param('sectionId') sectionId: string,

@@ -1,16 +1,10 @@
-import { type AuthenticatedUser, CurrentUser, ErrorResponseDto, OptionalAuth } from '@coursehub/core';
-import { Body, Controller, Delete, Get, Param, Patch } from '@nestjs/common';
-import {
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiErrors, type AuthenticatedUser, CurrentUser } from '@coursehub/core';
+import { Body, Controller, Delete, Get, HttpStatus, Param, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurriculumAuthoringService } from '../domain/curriculum-authoring.service';
 import { CurriculumService } from '../domain/curriculum.service';
 import { ENROL_TO_OPEN_LESSON } from '../domain/lesson-access';
-import { ApiCourseNotFound, ApiCoursePath, ApiInvalidInput, ManagesCourse, NoContent } from './course-routes';
+import { AcceptsInput, AnswersNoContent, ManagesCourse, ReadsCourse } from './course-routes';
 import {
   LessonDto,
   OpenedLessonDto,
@@ -31,24 +25,18 @@ export class LessonsController {
   ) {}
 
   @Get()
-  @OptionalAuth()
+  @ReadsCourse(LESSON_NOT_FOUND, 'lessonId')
   @ApiOperation({
     summary: 'Open a lesson',
     description:
       "For a learner with an active enrolment, the course's instructor, an admin, or anyone when the " +
       'lesson is a preview of a published course. A cancelled order ends the access.',
   })
-  @ApiCoursePath('lessonId')
   @ApiOkResponse({ type: OpenedLessonDto })
-  @ApiUnauthorizedResponse({
-    type: ErrorResponseDto,
-    description: 'Not a preview, and no (valid) access token.',
+  @ApiErrors({
+    401: 'Not a preview, and no (valid) access token.',
+    403: `"${ENROL_TO_OPEN_LESSON}": no active enrolment.`,
   })
-  @ApiForbiddenResponse({
-    type: ErrorResponseDto,
-    description: `"${ENROL_TO_OPEN_LESSON}": no active enrolment.`,
-  })
-  @ApiCourseNotFound(LESSON_NOT_FOUND)
   async open(
     @Param('id') id: string,
     @Param('lessonId') lessonId: string,
@@ -58,14 +46,12 @@ export class LessonsController {
   }
 
   @Patch()
-  @ManagesCourse(LESSON_NOT_FOUND)
+  @ManagesCourse(LESSON_NOT_FOUND, 'lessonId')
   @ApiOperation({
     summary: "Change or move a lesson (the course's instructor or an admin)",
     description: 'Any field; `sectionId` and/or `position` move it, and the lessons around close up.',
   })
-  @ApiCoursePath('lessonId')
-  @ApiOkResponse({ type: LessonDto })
-  @ApiInvalidInput()
+  @AcceptsInput(HttpStatus.OK, LessonDto)
   async update(
     @Param('id') id: string,
     @Param('lessonId') lessonId: string,
@@ -76,10 +62,9 @@ export class LessonsController {
   }
 
   @Delete()
-  @ManagesCourse(LESSON_NOT_FOUND)
+  @ManagesCourse(LESSON_NOT_FOUND, 'lessonId')
   @ApiOperation({ summary: "Delete a lesson (the course's instructor or an admin)" })
-  @ApiCoursePath('lessonId')
-  @NoContent('Deleted; the lessons after it moved up.')
+  @AnswersNoContent('Deleted; the lessons after it moved up.')
   async delete(
     @Param('id') id: string,
     @Param('lessonId') lessonId: string,

@@ -1,20 +1,16 @@
-import {
-  Authenticated,
-  type AuthenticatedUser,
-  CurrentUser,
-  OptionalAuth,
-  PageQueryDto,
-} from '@coursehub/core';
+import { Authenticated, type AuthenticatedUser, CurrentUser, PageQueryDto } from '@coursehub/core';
 import { Body, Controller, Delete, Get, HttpStatus, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReviewsService } from '../domain/reviews.service';
 import {
+  AcceptsInput,
+  AnswersNoContent,
   ApiCourseNotFound,
   ApiCoursePath,
   ApiInvalidInput,
   ApiNotEnrolled,
-  NoContent,
+  ReadsCourse,
 } from './course-routes';
 import { PutReviewDto, ReviewDto, ReviewPageDto, toReviewDto } from './review.dto';
 
@@ -52,19 +48,16 @@ export class ReviewsController {
   @Authenticated()
   @ApiOperation({ summary: "Delete the caller's review of a course" })
   @ApiCoursePath()
-  @NoContent('Deleted; the course’s rating no longer counts it.')
+  @AnswersNoContent('Deleted; the course’s rating no longer counts it.')
   @ApiCourseNotFound('Unknown course, or no review by the caller.')
   async deleteMine(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.reviews.deleteMine(id, caller);
   }
 
   @Get(':id/reviews')
-  @OptionalAuth()
+  @ReadsCourse()
   @ApiOperation({ summary: "A course's reviews, newest first, with each reviewer's display name" })
-  @ApiCoursePath()
-  @ApiOkResponse({ type: ReviewPageDto })
-  @ApiInvalidInput()
-  @ApiCourseNotFound()
+  @AcceptsInput(HttpStatus.OK, ReviewPageDto)
   async list(
     @Param('id') id: string,
     @Query() query: PageQueryDto,

@@ -2,7 +2,6 @@ import {
   courseGet,
   type CourseSnapshot,
   courseSnapshotSchema,
-  type EnvelopeOf,
   orderCancelled,
   orderConfirmed,
   ReplyOf,
@@ -11,7 +10,7 @@ import {
   userRegistered,
   userUpdated,
 } from '@coursehub/contracts';
-import { AnswerRequest, ConsumeEvent } from '@coursehub/messaging';
+import { AnswerRequest, consumeEvents, eventRoute } from '@coursehub/messaging';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { pick } from 'es-toolkit';
@@ -44,29 +43,16 @@ export class CourseMessageHandlers {
     return course ? { found: true, course: toCourseSnapshot(course) } : { found: false };
   }
 
-  @ConsumeEvent(orderConfirmed)
-  async onOrderConfirmed(@Payload() envelope: EnvelopeOf<typeof orderConfirmed>): Promise<void> {
-    await this.enrolments.confirm(envelope);
-  }
-
-  @ConsumeEvent(orderCancelled)
-  async onOrderCancelled(@Payload() envelope: EnvelopeOf<typeof orderCancelled>): Promise<void> {
-    await this.enrolments.cancel(envelope);
-  }
-
-  @ConsumeEvent(userRegistered)
-  async onUserRegistered(@Payload() envelope: EnvelopeOf<typeof userRegistered>): Promise<void> {
-    await this.learners.recordProfile(envelope);
-  }
-
-  @ConsumeEvent(userUpdated)
-  async onUserUpdated(@Payload() envelope: EnvelopeOf<typeof userUpdated>): Promise<void> {
-    await this.learners.recordProfile(envelope);
-  }
-
-  /** Erasure of the user's course data (progress, names; certificates and reviews anonymised). */
-  @ConsumeEvent(userDeleted)
-  async onUserDeleted(@Payload() envelope: EnvelopeOf<typeof userDeleted>): Promise<void> {
-    await this.learners.erase(envelope);
+  // Each event is only handed to its domain call, so they are a table: one `@ConsumeEvent` method
+  // each (see consumeEvents), declared in the class body to reach its private services.
+  static {
+    consumeEvents<CourseMessageHandlers>(this, {
+      onOrderConfirmed: eventRoute(orderConfirmed, (h, e) => h.enrolments.confirm(e)),
+      onOrderCancelled: eventRoute(orderCancelled, (h, e) => h.enrolments.cancel(e)),
+      onUserRegistered: eventRoute(userRegistered, (h, e) => h.learners.recordProfile(e)),
+      onUserUpdated: eventRoute(userUpdated, (h, e) => h.learners.recordProfile(e)),
+      // Erasure of the user's course data (progress, names; certificates and reviews anonymised).
+      onUserDeleted: eventRoute(userDeleted, (h, e) => h.learners.erase(e)),
+    });
   }
 }

@@ -1,10 +1,8 @@
-import type { EnvelopeOf } from '@coursehub/contracts';
 import * as events from '@coursehub/contracts';
-import { ConsumeEvent } from '@coursehub/messaging';
 import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
 import { EmailsService } from '../domain/emails.service';
 import { PersonalEmailDataService } from '../domain/personal-email-data.service';
+import { consumeEvents, eventRoute } from '@coursehub/messaging';
 
 /**
  * Platform events that call for an e-mail or change what the feature knows of a user. Each
@@ -20,54 +18,25 @@ export class EmailMessageHandlers {
     private readonly personalData: PersonalEmailDataService,
   ) {}
 
-  @ConsumeEvent(events.userRegistered)
-  async onUserRegistered(@Payload() envelope: EnvelopeOf<typeof events.userRegistered>): Promise<void> {
-    await this.emails.handleUserRegistered(envelope);
-  }
-
-  @ConsumeEvent(events.userUpdated)
-  async onUserUpdated(@Payload() envelope: EnvelopeOf<typeof events.userUpdated>): Promise<void> {
-    await this.emails.handleUserUpdated(envelope);
-  }
-
-  @ConsumeEvent(events.userDeleted)
-  async onUserDeleted(@Payload() envelope: EnvelopeOf<typeof events.userDeleted>): Promise<void> {
-    await this.personalData.handleUserDeleted(envelope);
-  }
-
-  @ConsumeEvent(events.emailVerificationRequested)
-  async onEmailVerificationRequested(
-    @Payload() envelope: EnvelopeOf<typeof events.emailVerificationRequested>,
-  ): Promise<void> {
-    await this.emails.handleEmailVerificationRequested(envelope);
-  }
-
-  @ConsumeEvent(events.passwordResetRequested)
-  async onPasswordResetRequested(
-    @Payload() envelope: EnvelopeOf<typeof events.passwordResetRequested>,
-  ): Promise<void> {
-    await this.emails.handlePasswordResetRequested(envelope);
-  }
-
-  @ConsumeEvent(events.accountSecurityNotice)
-  async onAccountSecurityNotice(
-    @Payload() envelope: EnvelopeOf<typeof events.accountSecurityNotice>,
-  ): Promise<void> {
-    await this.emails.handleSecurityNotice(envelope);
-  }
-
-  @ConsumeEvent(events.courseCompleted)
-  async onCourseCompleted(@Payload() envelope: EnvelopeOf<typeof events.courseCompleted>): Promise<void> {
-    await this.emails.handleCourseCompleted(envelope);
-  }
-
-  @ConsumeEvent(events.orderConfirmed)
-  async onOrderConfirmed(@Payload() envelope: EnvelopeOf<typeof events.orderConfirmed>): Promise<void> {
-    await this.emails.handleOrderConfirmed(envelope);
-  }
-
-  @ConsumeEvent(events.orderCancelled)
-  async onOrderCancelled(@Payload() envelope: EnvelopeOf<typeof events.orderCancelled>): Promise<void> {
-    await this.emails.handleOrderCancelled(envelope);
+  // Each handler only hands the event to its domain call, so they are a table: one `@ConsumeEvent`
+  // method each (see consumeEvents), declared in the class body to reach its private services.
+  static {
+    consumeEvents<EmailMessageHandlers>(this, {
+      onUserRegistered: eventRoute(events.userRegistered, (h, e) => h.emails.handleUserRegistered(e)),
+      onUserUpdated: eventRoute(events.userUpdated, (h, e) => h.emails.handleUserUpdated(e)),
+      onUserDeleted: eventRoute(events.userDeleted, (h, e) => h.personalData.handleUserDeleted(e)),
+      onEmailVerificationRequested: eventRoute(events.emailVerificationRequested, (h, e) =>
+        h.emails.handleEmailVerificationRequested(e),
+      ),
+      onPasswordResetRequested: eventRoute(events.passwordResetRequested, (h, e) =>
+        h.emails.handlePasswordResetRequested(e),
+      ),
+      onAccountSecurityNotice: eventRoute(events.accountSecurityNotice, (h, e) =>
+        h.emails.handleSecurityNotice(e),
+      ),
+      onCourseCompleted: eventRoute(events.courseCompleted, (h, e) => h.emails.handleCourseCompleted(e)),
+      onOrderConfirmed: eventRoute(events.orderConfirmed, (h, e) => h.emails.handleOrderConfirmed(e)),
+      onOrderCancelled: eventRoute(events.orderCancelled, (h, e) => h.emails.handleOrderCancelled(e)),
+    });
   }
 }

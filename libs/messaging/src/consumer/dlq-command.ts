@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
+import { Command } from '../cli/command';
 import { CommandEnv, CommandIo, commandKafka, printListing, processIo } from '../cli/command-io';
 import { listParkedOutboxEvents, ParkedOutboxEvent, retryParkedOutboxEvents } from '../outbox/outbox-admin';
 import { readTopicsToEnd } from '../transport/read-topics-to-end';
@@ -277,11 +278,7 @@ function printParked(io: DlqIo, events: (ParkedOutboxEvent & { database: string 
  * The `dlq` command (scripts/dlq.ts, or `node dist/libs/messaging/src/consumer/dlq-command.js`).
  * @returns the exit code.
  */
-export async function runDlqCommand(
-  argv: string[],
-  env: CommandEnv = process.env,
-  io: DlqIo = processIo,
-): Promise<number> {
+export const runDlqCommand: Command = async (argv, env = process.env, io = processIo) => {
   let args: ParsedArguments;
   try {
     args = parseArguments(argv);
@@ -364,7 +361,7 @@ export async function runDlqCommand(
     io.err(`dlq failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-}
+};
 
 if (require.main === module) {
   void runDlqCommand(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
-import { CommandEnv, CommandIo, commandKafka, processIo } from '../cli/command-io';
+import { Command } from '../cli/command';
+import { CommandIo, commandKafka, processIo } from '../cli/command-io';
 import { createTopics, readObservedTopics } from './topics-admin';
 import { describePlan, planTopics } from './topics-plan';
 import { renderStrimziTopics } from './strimzi-topics';
@@ -103,11 +104,7 @@ function parseArguments(argv: string[]): TopicsArguments {
 }
 
 /** `npm run kafka:topics`: returns the exit code (see KAFKA_TOPICS_USAGE). */
-export async function runKafkaTopicsCommand(
-  argv: string[],
-  env: CommandEnv = process.env,
-  io: TopicsIo = processIo,
-): Promise<number> {
+export const runKafkaTopicsCommand: Command = async (argv, env = process.env, io = processIo) => {
   let args: TopicsArguments;
   try {
     args = parseArguments(argv);
@@ -170,7 +167,7 @@ export async function runKafkaTopicsCommand(
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
-}
+};
 
 if (require.main === module) {
   void runKafkaTopicsCommand(process.argv.slice(2)).then((code) => process.exit(code));

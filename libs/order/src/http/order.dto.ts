@@ -1,4 +1,4 @@
-import { PageDto, PageQueryDto } from '@coursehub/core';
+import { Page, PageDto, PageQueryDto } from '@coursehub/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { OrderEntity } from '../data/order.entity';
@@ -64,7 +64,11 @@ export class OrderDto {
   cancelledAt!: string | null;
 }
 
-export class OrderPageDto extends PageDto(OrderDto) {}
+export class OrderPageDto extends PageDto(OrderDto) {
+  static from(page: Page<OrderEntity>): OrderPageDto {
+    return { items: page.items.map(toOrderDto), nextCursor: page.nextCursor };
+  }
+}
 
 /** `?cursor=&limit=` plus the filters; a cursor belongs to the filters it was made with. */
 export class ListOrdersQueryDto extends PageQueryDto {

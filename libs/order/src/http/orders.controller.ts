@@ -100,8 +100,7 @@ export class OrdersController {
     @CurrentUser() user: AuthenticatedUser,
     @Query() query: ListOrdersQueryDto,
   ): Promise<OrderPageDto> {
-    const page = await this.orders.list(user, query);
-    return { items: page.items.map(toOrderDto), nextCursor: page.nextCursor };
+    return OrderPageDto.from(await this.orders.list(user, query));
   }
 
   @Get(':id')

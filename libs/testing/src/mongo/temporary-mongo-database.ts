@@ -12,6 +12,20 @@ export interface TemporaryMongoDatabase {
   drop(): Promise<void>;
 }
 
+/** Runs `use` on a connection to `url`, and closes the connection however `use` ends. */
+export async function withMongoConnection<T>(
+  url: string,
+  options: mongoose.ConnectOptions,
+  use: (connection: mongoose.Connection) => Promise<T>,
+): Promise<T> {
+  const connection = await mongoose.createConnection(url, options).asPromise();
+  try {
+    return await use(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
 /** `url` with `database` as its default database; credentials keep authenticating where they did. */
 export function mongoUrlWithDatabase(url: string, database: string): string {
   const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(\/[^?]*)?(\?.*)?$/.exec(url);
@@ -40,12 +54,7 @@ export async function createTemporaryMongoDatabase(
       url,
       name,
       drop: async () => {
-        const connection = await mongoose.createConnection(url).asPromise();
-        try {
-          await connection.dropDatabase();
-        } finally {
-          await connection.close();
-        }
+        await withMongoConnection(url, {}, (connection) => connection.dropDatabase());
       },
     };
   }

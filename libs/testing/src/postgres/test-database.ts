@@ -7,6 +7,17 @@ export interface TemporaryDatabase {
   drop(): Promise<void>;
 }
 
+/** Runs `use` on a client connected to `url`, and ends the connection however `use` ends. */
+export async function withPostgresClient<T>(url: string, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
@@ -24,24 +35,14 @@ export async function createTemporaryDatabase(
     'postgres://postgres@127.0.0.1:5432/test',
 ): Promise<TemporaryDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await withPostgresClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   return {
     name,
     url: withDatabase(serverUrl, name),
     drop: async () => {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withPostgresClient(serverUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
-import mongoose from 'mongoose';
-import { Client } from 'pg';
+import { withMongoConnection } from '../mongo/temporary-mongo-database';
+import { withPostgresClient } from '../postgres/test-database';
 
 /** One place a searched text was found: a row of a PostgreSQL table or a MongoDB document. */
 export interface StoreFinding {
@@ -41,11 +41,9 @@ function databaseNameOf(url: string): string {
  * whose own text form (or, for `bytea`, whose UTF-8 bytes) contain it, so a value hidden in a
  * binary column is found as well.
  */
-export async function searchPostgres(url: string, text: string): Promise<StoreSearch> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  const database = databaseNameOf(url);
-  try {
+export function searchPostgres(url: string, text: string): Promise<StoreSearch> {
+  return withPostgresClient(url, async (client) => {
+    const database = databaseNameOf(url);
     const { rows: columns } = await client.query<{
       table_schema: string;
       table_name: string;
@@ -98,9 +96,7 @@ export async function searchPostgres(url: string, text: string): Promise<StoreSe
       }
     }
     return { findings, searched: [...tables.keys()].map((id) => `${database}:${id}`), rowsRead };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Every string in a document, with the top-level field it sits under. */
@@ -134,10 +130,9 @@ function stringsOf(value: unknown, field: string, into: { field: string; text: s
  * for `text` (case-insensitive): each string value, key and binary payload of a document, nested
  * or not. The collections are listed by the server, so a new one is searched too.
  */
-export async function searchMongo(url: string, text: string): Promise<StoreSearch> {
-  const connection = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+export function searchMongo(url: string, text: string): Promise<StoreSearch> {
   const needle = text.toLowerCase();
-  try {
+  return withMongoConnection(url, { serverSelectionTimeoutMS: 5_000 }, async (connection) => {
     const client = connection.getClient();
     const { databases } = await client.db().admin().listDatabases();
     const findings: StoreFinding[] = [];
@@ -173,21 +168,15 @@ export async function searchMongo(url: string, text: string): Promise<StoreSearc
       }
     }
     return { findings, searched, rowsRead };
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /** Outbox rows of a feature database not yet handed to the broker (parked ones included). */
-export async function unsentOutboxRows(url: string): Promise<number> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
+export function unsentOutboxRows(url: string): Promise<number> {
+  return withPostgresClient(url, async (client) => {
     const { rows } = await client.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM outbox_messages WHERE sent_at IS NULL',
     );
     return rows[0].n;
-  } finally {
-    await client.end();
-  }
+  });
 }
