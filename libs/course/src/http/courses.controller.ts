@@ -144,9 +144,15 @@ export class CoursesController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const course = await this.courses.getVisible(id, caller);
-    sendCacheable(request, reply, toCourseDto(course), {
-      etag: courseETag(course),
-      shared: !caller && course.status === 'published',
+    const shared = !caller && course.status === 'published';
+    // An anonymous reader's course comes from the public cache, the same object on every hit:
+    // rendered once. A signed-in caller's is read afresh, so rendering once would gain nothing.
+    const rendered = shared
+      ? renderOnce(course, () => ({ body: toCourseDto(course), etag: courseETag(course) }))
+      : undefined;
+    sendCacheable(request, reply, rendered?.json ?? toCourseDto(course), {
+      etag: rendered?.etag ?? courseETag(course),
+      shared,
     });
   }
 
