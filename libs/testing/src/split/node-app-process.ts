@@ -8,6 +8,8 @@ import { killOnExit } from '../kill-on-exit';
 const TAIL_CHARS = 6_000;
 const READY_POLL_MS = 200;
 const READY_PROBE_TIMEOUT_MS = 2_000;
+/** The V8 flags the images (Dockerfile NODE_OPTIONS) and `npm start` run every app with. */
+const RUNTIME_FLAGS = ['--max-semi-space-size=16'];
 
 /**
  * Where a child's output goes: our stdout/stderr with each line prefixed by the app's name, or a log
@@ -100,7 +102,7 @@ export class NodeAppProcess {
     if (!existsSync(options.script)) {
       throw new Error(`${options.script} does not exist: build first (npm run build)`);
     }
-    const child = spawn(process.execPath, [options.script], {
+    const child = spawn(process.execPath, [...RUNTIME_FLAGS, options.script], {
       cwd: options.cwd,
       // Colour codes only help on a terminal; log files and error messages stay plain.
       env: options.output === 'inherit' ? options.env : { NO_COLOR: '1', ...options.env },
