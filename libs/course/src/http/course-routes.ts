@@ -1,6 +1,6 @@
 import { Answers, ApiErrors, Authenticated, OptionalAuth } from '@coursehub/core';
-import { applyDecorators, Header, HttpCode, HttpStatus, Type } from '@nestjs/common';
-import { ApiNoContentResponse, ApiParam } from '@nestjs/swagger';
+import { applyDecorators, Header, HttpStatus, Type } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 
 /*
  * What the course routes have in common, composed once: their path parameters, who may call them
@@ -20,14 +20,6 @@ export type NestedId = 'sectionId' | 'lessonId';
 /** Documents the route's `:id` (a course's id or slug) and the ids nested below it. */
 export function ApiCoursePath(...nested: NestedId[]) {
   return applyDecorators(ApiParam(PATH_PARAMS.id), ...nested.map((name) => ApiParam(PATH_PARAMS[name])));
-}
-
-/**
- * Answers 204 No Content on success; `description` says what happened (core's `NoContent()` documents
- * no description).
- */
-export function AnswersNoContent(description: string) {
-  return applyDecorators(HttpCode(HttpStatus.NO_CONTENT), ApiNoContentResponse({ description }));
 }
 
 /** Core's `Answers(status, type)`, or 400 when the body or query fails validation. */

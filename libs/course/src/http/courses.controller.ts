@@ -4,6 +4,7 @@ import {
   Authenticated,
   type AuthenticatedUser,
   CurrentUser,
+  NoContent,
   OptionalAuth,
   RateLimit,
 } from '@coursehub/core';
@@ -30,7 +31,6 @@ import { CourseDto, CoursePageDto, toCourseDto } from './course.dto';
 import { CreateCourseDto, ListCoursesQueryDto, UpdateCourseDto } from './course-requests.dto';
 import {
   AcceptsInput,
-  AnswersNoContent,
   ApiCourseNotFound,
   ApiCoursePath,
   ApiInvalidInput,
@@ -185,7 +185,7 @@ export class CoursesController {
 
   @Delete(':id')
   @ChangesCourse('Archive a course (its instructor or an admin); it leaves the catalogue')
-  @AnswersNoContent('Archived.')
+  @NoContent('Archived.')
   async archive(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.courses.archive(id, caller);
   }

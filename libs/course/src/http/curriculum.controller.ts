@@ -1,9 +1,9 @@
-import { ApiErrors, type AuthenticatedUser, CurrentUser } from '@coursehub/core';
+import { ApiErrors, type AuthenticatedUser, CurrentUser, NoContent } from '@coursehub/core';
 import { Body, Controller, Delete, Get, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurriculumAuthoringService } from '../domain/curriculum-authoring.service';
 import { CurriculumService } from '../domain/curriculum.service';
-import { AcceptsInput, AnswersNoContent, ManagesCourse, ReadsCourse } from './course-routes';
+import { AcceptsInput, ManagesCourse, ReadsCourse } from './course-routes';
 import {
   CreateLessonDto,
   CreateSectionDto,
@@ -70,7 +70,7 @@ export class CurriculumController {
   @Delete(':id/sections/:sectionId')
   @ManagesCourse(SECTION_NOT_FOUND, 'sectionId')
   @ApiOperation({ summary: "Delete an empty section (the course's instructor or an admin)" })
-  @AnswersNoContent('Deleted; the sections after it moved up.')
+  @NoContent('Deleted; the sections after it moved up.')
   @ApiErrors({ 409: 'The section still has lessons.' })
   async deleteSection(
     @Param('id') id: string,

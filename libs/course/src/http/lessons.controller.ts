@@ -1,10 +1,10 @@
-import { ApiErrors, type AuthenticatedUser, CurrentUser } from '@coursehub/core';
+import { ApiErrors, type AuthenticatedUser, CurrentUser, NoContent } from '@coursehub/core';
 import { Body, Controller, Delete, Get, HttpStatus, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurriculumAuthoringService } from '../domain/curriculum-authoring.service';
 import { CurriculumService } from '../domain/curriculum.service';
 import { ENROL_TO_OPEN_LESSON } from '../domain/lesson-access';
-import { AcceptsInput, AnswersNoContent, ManagesCourse, ReadsCourse } from './course-routes';
+import { AcceptsInput, ManagesCourse, ReadsCourse } from './course-routes';
 import {
   LessonDto,
   OpenedLessonDto,
@@ -64,7 +64,7 @@ export class LessonsController {
   @Delete()
   @ManagesCourse(LESSON_NOT_FOUND, 'lessonId')
   @ApiOperation({ summary: "Delete a lesson (the course's instructor or an admin)" })
-  @AnswersNoContent('Deleted; the lessons after it moved up.')
+  @NoContent('Deleted; the lessons after it moved up.')
   async delete(
     @Param('id') id: string,
     @Param('lessonId') lessonId: string,

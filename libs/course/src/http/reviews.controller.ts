@@ -1,11 +1,10 @@
-import { Authenticated, type AuthenticatedUser, CurrentUser, PageQueryDto } from '@coursehub/core';
+import { Authenticated, type AuthenticatedUser, CurrentUser, NoContent, PageQueryDto } from '@coursehub/core';
 import { Body, Controller, Delete, Get, HttpStatus, Param, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ReviewsService } from '../domain/reviews.service';
 import {
   AcceptsInput,
-  AnswersNoContent,
   ApiCourseNotFound,
   ApiCoursePath,
   ApiInvalidInput,
@@ -48,7 +47,7 @@ export class ReviewsController {
   @Authenticated()
   @ApiOperation({ summary: "Delete the caller's review of a course" })
   @ApiCoursePath()
-  @AnswersNoContent('Deleted; the course’s rating no longer counts it.')
+  @NoContent('Deleted; the course’s rating no longer counts it.')
   @ApiCourseNotFound('Unknown course, or no review by the caller.')
   async deleteMine(@Param('id') id: string, @CurrentUser() caller: AuthenticatedUser): Promise<void> {
     await this.reviews.deleteMine(id, caller);
