@@ -22,12 +22,15 @@ import { findFreePorts } from '../net/free-ports';
  * Settings of every embedded cluster. PostgreSQL's defaults size shared memory for a server
  * (shared_buffers 128 MB, which PGlite initialises, hence resident, per instance); a development
  * database of a few thousand rows per feature needs a fraction, and the file system cache holds the rest.
+ * WASM memory never shrinks, so every buffer PostgreSQL touches once (sorts, index builds during
+ * migrations) stays resident too: small work and maintenance memory keep those peaks small.
  */
 const EMBEDDED_POSTGRESQL_CONF = [
-  'shared_buffers = 16MB',
-  'wal_buffers = 1MB',
-  'work_mem = 4MB',
-  'maintenance_work_mem = 16MB',
+  'shared_buffers = 8MB',
+  'wal_buffers = 256kB',
+  'work_mem = 1MB',
+  'maintenance_work_mem = 1MB',
+  'temp_buffers = 1MB',
 ];
 
 /** Where PGlite is installed: its WASM binary is compiled once per process from here. */

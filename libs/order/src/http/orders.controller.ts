@@ -125,7 +125,7 @@ export class OrdersController {
   async cancel(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
-    @Body() body: CancelOrderDto | undefined,
+    @Body() body?: CancelOrderDto,
   ): Promise<OrderDto> {
     return toOrderDto(await this.orders.cancel(user, id, body?.reason));
   }
