@@ -1,5 +1,9 @@
-import { createRootModule, startApp } from '@coursehub/messaging';
-import { apiCall as call, createTemporaryDatabase, TemporaryDatabase } from '@coursehub/testing';
+import {
+  apiCall as call,
+  createTemporaryDatabase,
+  startLocalApp,
+  TemporaryDatabase,
+} from '@coursehub/testing';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,12 +38,11 @@ export async function startAuthTestApp(
   const databaseUrl = new URL(database.url);
   if (options.databaseProxyPort) databaseUrl.host = `127.0.0.1:${options.databaseProxyPort}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-auth-'));
-  const root = createRootModule({
+  const { app, url } = await startLocalApp({
+    title: 'auth test',
     service: 'auth',
-    transport: 'in-process',
     features: [AuthModule.register()],
     env: {
-      ...process.env,
       DATABASE_URL: databaseUrl.toString(),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'silent',
@@ -48,7 +51,6 @@ export async function startAuthTestApp(
       ...env,
     },
   });
-  const { app, url } = await startApp(root, { title: 'auth test', listenOn: { port: 0, host: '127.0.0.1' } });
   return {
     app,
     url,

@@ -3,7 +3,6 @@ import {
   createRootModule,
   FeatureModule,
   MessageBus,
-  startApp,
   TransportKind,
   defineFeature,
 } from '@coursehub/messaging';
@@ -11,6 +10,7 @@ import {
   createTemporaryDatabase,
   eventually,
   KafkaMockCluster,
+  startLocalApp,
   TemporaryDatabase,
   TestTokenIssuer,
   type Persona,
@@ -78,12 +78,12 @@ export async function startCourseService(
   issuer: TestTokenIssuer,
   options: { transport?: TransportKind; env?: Record<string, string> } = {},
 ) {
-  const root = createRootModule({
+  return startLocalApp({
+    title: 'course test',
     service: 'course',
-    transport: options.transport ?? 'in-process',
+    transport: options.transport,
     features: [CourseModule.register()],
     env: {
-      ...process.env,
       DATABASE_URL: database.url,
       JWT_PUBLIC_KEY: issuer.publicKeyPem,
       LOG_LEVEL: 'silent',
@@ -92,7 +92,6 @@ export async function startCourseService(
       ...options.env,
     },
   });
-  return startApp(root, { title: 'course test', listenOn: { port: 0, host: '127.0.0.1' } });
 }
 
 /** The real course service root (in-process transport unless told otherwise) on a fresh database. */

@@ -1,6 +1,12 @@
 import { EventEnvelope, orderCancelled, orderConfirmed } from '@coursehub/contracts';
-import { ConsumeEvent, createRootModule, startApp } from '@coursehub/messaging';
-import { createTemporaryDatabase, eventually, TemporaryDatabase, type Persona } from '@coursehub/testing';
+import { ConsumeEvent } from '@coursehub/messaging';
+import {
+  createTemporaryDatabase,
+  eventually,
+  startLocalApp,
+  TemporaryDatabase,
+  type Persona,
+} from '@coursehub/testing';
 import { Controller, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -46,16 +52,15 @@ export class OrderTestApp extends OrdersUnderTest {
 
   async start(env: Record<string, string> = {}): Promise<void> {
     this.database = await createTemporaryDatabase('order_test');
-    const root = createRootModule({
+    ({ app: this.app, url: this.url } = await startLocalApp({
+      title: 'order test',
       service: 'order',
-      transport: 'in-process',
       features: [
         OrderModule.register(),
         // The stub course feature also records the order events, as a consumer of them would.
         CourseStubModule.register({ controllers: [OrderEventRecorder], providers: [OrderEventLog] }),
       ],
       env: {
-        ...process.env,
         DATABASE_URL: this.database.url,
         JWT_PUBLIC_KEY: this.issuer.publicKeyPem,
         LOG_LEVEL: process.env.ORDER_TEST_LOG_LEVEL ?? 'silent',
@@ -63,10 +68,6 @@ export class OrderTestApp extends OrdersUnderTest {
         KAFKA_REQUEST_TIMEOUT_MS: '2000',
         ...env,
       },
-    });
-    ({ app: this.app, url: this.url } = await startApp(root, {
-      title: 'order test',
-      listenOn: { port: 0, host: '127.0.0.1' },
     }));
     this.dataSource = this.app.get<DataSource>(getDataSourceToken(ORDER_FEATURE));
     this.catalogue = this.app.get(InMemoryCourseCatalogue);
