@@ -51,11 +51,15 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 
-# Young-generation semi-spaces of at most 16 MiB, as Node 20 had them: Node 24 lets them grow
-# further, which cost 25–180 MiB RSS per service with no measurable gain in throughput
-# (npm run bench -- split; the same flag is in `npm start` and in the test harness's NodeAppProcess).
+# Memory settings, the same in `npm start` and the test harness (APP_RUNTIME in libs/testing): young-
+# generation semi-spaces of at most 16 MiB, as Node 20 had them (Node 24 lets them grow: 25–180 MiB
+# RSS per service, no measurable gain in throughput); gc() exposed, for one memory-reducing
+# collection before the app listens (releaseStartupGarbage: ~30 MiB per service); glibc's mmap
+# threshold fixed at its 128 KiB default (left dynamic, memory freed after PGlite's start-up compile
+# stays resident: ~90 MiB in the platform image).
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-semi-space-size=16 \
+    NODE_OPTIONS="--max-semi-space-size=16 --expose-gc" \
+    MALLOC_MMAP_THRESHOLD_=131072 \
     HOST=0.0.0.0 \
     PORT=3000 \
     DATA_DIR=/app/data \

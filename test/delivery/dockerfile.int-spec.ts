@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import * as ts from 'typescript';
 import type { Copy, Env, From, Instruction, Property } from 'dockerfile-ast';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
+import { APP_RUNTIME } from '@coursehub/testing';
 import { healthRoutes, imageApps, repoRoot, serviceApps } from './support';
 
 // The parser dockerfile-utils itself validates with (its own pinned dependency).
@@ -231,6 +232,20 @@ describe('Dockerfile', () => {
     );
     expect(deployment).toMatch(/runAsUser: 1000\b/);
     expect(stageEnv(runtime).NODE_ENV).toBe('production');
+  });
+
+  it('runs every app with the memory settings of `npm start` and the test harness', () => {
+    const env = stageEnv(runtime);
+    expect(env.NODE_OPTIONS?.split(' ')).toEqual([...APP_RUNTIME.nodeFlags]);
+    const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const settings = Object.entries(APP_RUNTIME.env).map(([name, value]) => `${name}=${value}`);
+    expect(scripts.start).toContain(
+      `${settings.join(' ')} node ${APP_RUNTIME.nodeFlags.join(' ')} dist/apps/platform/src/main.js`,
+    );
+    for (const [name, value] of Object.entries(APP_RUNTIME.env))
+      expect([name, env[name]]).toEqual([name, value]);
   });
 
   it('checks itself on /health/live and runs under tini', () => {

@@ -15,6 +15,7 @@ import { httpRequestDuration, isOperationalRoute } from '../metrics';
 import { clientErrorReply, frameworkErrorReply, installTextGuard, jsonBodyParser } from './hostile-input';
 import { buildOpenApiDocument } from './openapi';
 import { ProbeAwareExceptionFilter } from './probe-aware-exception.filter';
+import { releaseStartupGarbage } from './start-up';
 
 /** Largest request body accepted (413 beyond). */
 const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -178,6 +179,7 @@ export async function listen(
       setTimeout(() => process.exit(1), deadline).unref();
     });
   }
+  releaseStartupGarbage();
   await app.listen(
     listenOn?.port ?? config.get('PORT', { infer: true }),
     listenOn?.host ?? config.get('HOST', { infer: true }),

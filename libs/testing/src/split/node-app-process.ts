@@ -8,8 +8,23 @@ import { killOnExit } from '../kill-on-exit';
 const TAIL_CHARS = 6_000;
 const READY_POLL_MS = 200;
 const READY_PROBE_TIMEOUT_MS = 2_000;
-/** The V8 flags the images (Dockerfile NODE_OPTIONS) and `npm start` run every app with. */
-const RUNTIME_FLAGS = ['--max-semi-space-size=16'];
+/**
+ * How every app is run: by the images (Dockerfile `ENV`), by `npm start` and here, so that tests
+ * and benchmarks measure what is deployed (test/delivery/dockerfile.int-spec.ts checks the three
+ * agree). They cap memory that Node 24 would otherwise keep (`npm run bench -- platform split`):
+ * - `--max-semi-space-size=16`: V8's young-generation semi-spaces at most 16 MiB, as on Node 20;
+ *   Node 24 lets them grow, 25–300 MiB per process for no measurable throughput.
+ * - `--expose-gc`: for the one memory-reducing collection before an app listens
+ *   (`releaseStartupGarbage` in @coursehub/core): 30–60 MiB of start-up garbage released.
+ * - `MALLOC_MMAP_THRESHOLD_`: glibc's mmap threshold fixed at its default, 128 KiB. Left dynamic,
+ *   glibc raises it after a large block is freed, so later blocks of that size come from the heap
+ *   and stay resident once freed: V8's optimising compile of PGlite's largest WASM function
+ *   (~600 MB of compiler memory, briefly, at start-up) left ~90 MiB behind in the platform.
+ */
+export const APP_RUNTIME = {
+  nodeFlags: ['--max-semi-space-size=16', '--expose-gc'],
+  env: { MALLOC_MMAP_THRESHOLD_: '131072' },
+} as const;
 
 /**
  * Where a child's output goes: our stdout/stderr with each line prefixed by the app's name, or a log
@@ -102,10 +117,11 @@ export class NodeAppProcess {
     if (!existsSync(options.script)) {
       throw new Error(`${options.script} does not exist: build first (npm run build)`);
     }
-    const child = spawn(process.execPath, [...RUNTIME_FLAGS, options.script], {
+    const env = { ...APP_RUNTIME.env, ...options.env };
+    const child = spawn(process.execPath, [...APP_RUNTIME.nodeFlags, options.script], {
       cwd: options.cwd,
       // Colour codes only help on a terminal; log files and error messages stay plain.
-      env: options.output === 'inherit' ? options.env : { NO_COLOR: '1', ...options.env },
+      env: options.output === 'inherit' ? env : { NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     killOnExit(child);
