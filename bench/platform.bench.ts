@@ -1,11 +1,12 @@
 import { findFreePorts } from '@coursehub/embedded';
-import { findRepoRoot, NodeAppProcess, SPLIT_APPS, SplitApp, startSplitDeployment } from '@coursehub/testing';
+import { SPLIT_APPS, SplitApp, startSplitDeployment } from '@coursehub/testing';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadBenchCatalogue } from './support/bench-catalogue';
+import { buildApps, embeddedOnly, rssMiB, startBuiltPlatform } from './support/built-apps';
 import { Benchmark, Figure, skipped } from './support/figures';
 import { kafkaMockUnavailable, postgresServerUrl } from './support/infrastructure';
 
@@ -25,27 +26,8 @@ import { kafkaMockUnavailable, postgresServerUrl } from './support/infrastructur
 const IDLE_MS = Number(process.env.PLATFORM_IDLE_MS ?? 10_000);
 const SPLIT_COURSES = Number(process.env.SPLIT_BENCH_COURSES ?? 10_000);
 
-/** Resident set size of a process, MiB (Linux /proc). */
-function rssMiB(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-    return kib ? Number(kib) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** This environment without what would switch the platform from its embedded parts to servers. */
-function embeddedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { KAFKA_BROKERS, DATABASE_URL, MONGO_URL, SMTP_URL, LOG_FILE, ...rest } = env;
-  void [KAFKA_BROKERS, DATABASE_URL, MONGO_URL, SMTP_URL, LOG_FILE];
-  return rest;
 }
 
 interface StartFigures {
@@ -55,14 +37,11 @@ interface StartFigures {
   peakRss: number;
 }
 
-async function startPlatformOnce(root: string, dataDir: string, logFile: string): Promise<StartFigures> {
+async function startPlatformOnce(dataDir: string, logFile: string): Promise<StartFigures> {
   const [port] = await findFreePorts(1);
   const started = performance.now();
-  const app = NodeAppProcess.start({
-    name: 'platform',
-    script: join(root, 'dist/apps/platform/src/main.js'),
-    cwd: root,
-    env: {
+  const app = startBuiltPlatform(
+    {
       ...embeddedOnly(process.env),
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -70,8 +49,8 @@ async function startPlatformOnce(root: string, dataDir: string, logFile: string)
       NODE_ENV: 'development',
       LOG_LEVEL: 'warn',
     },
-    output: { logFile, append: true },
-  });
+    logFile,
+  );
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMiB(app.pid) || 0);
@@ -103,21 +82,18 @@ function startFigures(label: string, figures: StartFigures, notes: string): Figu
 }
 
 export const platformBenchmark: Benchmark = async (log) => {
-  const root = findRepoRoot();
   const figures: Figure[] = [];
-  if (process.env.BENCH_NO_BUILD !== '1') {
-    const built = performance.now();
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-    const seconds = (performance.now() - built) / 1000;
+  const seconds = buildApps();
+  if (seconds !== undefined) {
     log(`  npm run build: ${seconds.toFixed(1)} s`);
     figures.push({ name: 'npm run build (swc)', value: seconds, unit: 's', notes: 'before node starts' });
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-platform-bench-'));
   const logFile = join(dataDir, 'platform.log');
   try {
-    const fresh = await startPlatformOnce(root, join(dataDir, 'data'), logFile);
+    const fresh = await startPlatformOnce(join(dataDir, 'data'), logFile);
     log(`  fresh DATA_DIR: ready in ${fresh.seconds.toFixed(1)} s, RSS ${fresh.rssIdle.toFixed(0)} MiB idle`);
-    const restart = await startPlatformOnce(root, join(dataDir, 'data'), logFile);
+    const restart = await startPlatformOnce(join(dataDir, 'data'), logFile);
     log(`  restart: ready in ${restart.seconds.toFixed(1)} s, RSS ${restart.rssIdle.toFixed(0)} MiB idle`);
     figures.push(
       ...startFigures(
@@ -143,10 +119,7 @@ function pidOnPort(port: number): number | undefined {
 export const splitBenchmark: Benchmark = async (log) => {
   const unavailable = kafkaMockUnavailable();
   if (unavailable) return SPLIT_APPS.map((app) => skipped(`split: ${app} RSS idle`, 'MiB', unavailable));
-  const root = findRepoRoot();
-  if (process.env.BENCH_NO_BUILD !== '1') {
-    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' });
-  }
+  buildApps();
   const deployment = await startSplitDeployment({
     postgresUrl: postgresServerUrl(),
     logLevel: 'warn',

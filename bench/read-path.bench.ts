@@ -1,10 +1,21 @@
-import { createTemporaryDatabase, TemporaryDatabase } from '@coursehub/testing';
-import { loadavg } from 'node:os';
+import { TemporaryDatabase, withPostgresClient } from '@coursehub/testing';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadBenchCatalogue } from './support/bench-catalogue';
+import { buildApps } from './support/built-apps';
 import { Benchmark, Figure } from './support/figures';
 import { postgresServerUrl } from './support/infrastructure';
 import { SeededRandom } from './support/random';
-import { LoadFigures, measureLoad, ReadServer, startReadServer } from './support/read-servers';
+import {
+  ForkedServerKind,
+  LoadFigures,
+  measureLoad,
+  ReadServer,
+  startPlatformReadServer,
+  startReadServer,
+} from './support/read-servers';
 import { relevanceFigures } from './support/relevance';
 
 /*
@@ -14,7 +25,8 @@ import { relevanceFigures } from './support/relevance';
  * process with 50 connections. CourseHub's figures are printed as ratios of the baseline's; the
  * targets are by id ≥ 0.7× the req/s with p99 ≤ 1.5×, search ≥ 1.5× the req/s. Then search
  * relevance on the demo catalogue, both servers answering the suite of
- * libs/course/test/search-relevance-cases.ts.
+ * libs/course/test/search-relevance-cases.ts. The whole platform (`DATABASE_URL=… npm start`, built)
+ * takes its turns too, on the same rows: its course database is the one the others read.
  *
  * READ_BENCH_SECONDS (default 12) is how long each server is measured per route, READ_BENCH_COURSES (10 000)
  * the catalogue size.
@@ -59,6 +71,20 @@ function ratioFigures(
   ];
 }
 
+/** A database of the benchmark's server by name, dropped (if it exists) with the others. */
+function databaseNamed(name: string): TemporaryDatabase {
+  const url = new URL(postgresServerUrl());
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      withPostgresClient(postgresServerUrl(), (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      ).then(() => undefined),
+  };
+}
+
 async function measure(server: ReadServer, route: Route, seconds: number): Promise<LoadFigures> {
   const cpuBefore = await server.cpuMicros();
   const figures = await measureLoad({
@@ -101,19 +127,29 @@ async function takeTurns(servers: ReadServer[], route: Route): Promise<LoadFigur
 export const readPathBenchmark: Benchmark = async (log) => {
   const databases: TemporaryDatabase[] = [];
   const servers: ReadServer[] = [];
-  const start = async (kind: ReadServer['kind'], url: string) => {
+  const start = async (kind: ForkedServerKind, url: string) => {
     const server = await startReadServer(kind, url, POOL_SIZE);
     servers.push(server);
     return server;
   };
+  const dataDir = mkdtempSync(join(tmpdir(), 'coursehub-read-bench-'));
   try {
-    const database = await createTemporaryDatabase('bench_read', postgresServerUrl());
-    databases.push(database);
-    // The course services first: their migrations create the schema both servers read. Both start
-    // before the catalogue is written, so neither builds a 10,000-course recommendation model in the
+    buildApps();
+    // The platform names its databases <base>_<feature> after DATABASE_URL's: its course database
+    // is the one every server reads; it creates the other two itself.
+    const base = `bench_read_${randomBytes(6).toString('hex')}`;
+    databases.push(...['course', 'auth', 'order'].map((feature) => databaseNamed(`${base}_${feature}`)));
+    const database = databases[0];
+    await withPostgresClient(postgresServerUrl(), (admin) =>
+      admin.query(`CREATE DATABASE "${database.name}"`),
+    );
+    // The course services first: their migrations create the schema all servers read. They start
+    // before the catalogue is written, so none builds a 10,000-course recommendation model in the
     // background while the others are measured (the routes measured here do not use the model).
     const coursehub = await start('coursehub', database.url);
     const uncached = await start('coursehub-uncached', database.url);
+    const platform = await startPlatformReadServer(databaseNamed(base).url, dataDir);
+    servers.push(platform);
     const catalogue = await loadBenchCatalogue(database.url, COURSES);
     const baseline = await start('baseline', database.url);
     log(`  ${COURSES} courses loaded; servers at ${baseline.url} (baseline), ${coursehub.url} (CourseHub)`);
@@ -129,7 +165,9 @@ export const readPathBenchmark: Benchmark = async (log) => {
     };
     const loadBefore = loadavg()[0];
     const figures: Figure[] = [];
-    const [byIdBase, byIdOurs, byIdUncached] = await takeTurns([baseline, coursehub, uncached], byId);
+    const contenders = [baseline, coursehub, uncached, platform];
+    const onPlatform = 'the whole platform, npm start on the local PostgreSQL';
+    const [byIdBase, byIdOurs, byIdUncached, byIdPlatform] = await takeTurns(contenders, byId);
     figures.push(
       ...ratioFigures(byId.name, byIdBase, byIdOurs, 'target ≥ 0.7×, p99 ≤ 1.5×; 10 000 ids at random'),
       ...ratioFigures(
@@ -138,8 +176,9 @@ export const readPathBenchmark: Benchmark = async (log) => {
         byIdUncached,
         'COURSE_PAGE_CACHE_MS=0: every read one prepared statement',
       ).slice(1),
+      ...ratioFigures(`${byId.name} (platform)`, byIdBase, byIdPlatform, onPlatform).slice(1),
     );
-    const [searchBase, searchOurs, searchUncached] = await takeTurns([baseline, coursehub, uncached], search);
+    const [searchBase, searchOurs, searchUncached, searchPlatform] = await takeTurns(contenders, search);
     figures.push(
       ...ratioFigures(
         search.name,
@@ -153,6 +192,7 @@ export const readPathBenchmark: Benchmark = async (log) => {
         searchUncached,
         'COURSE_PAGE_CACHE_MS=0: every search ranked in PostgreSQL',
       ).slice(1),
+      ...ratioFigures(`${search.name} (platform)`, searchBase, searchPlatform, onPlatform).slice(1),
     );
     // CourseHub only: a revalidation (304) and the listing without q.
     const firstId = catalogue.ids[0];
@@ -188,7 +228,7 @@ export const readPathBenchmark: Benchmark = async (log) => {
       name: 'load average (1 min) during the runs',
       value: (loadBefore + loadavg()[0]) / 2,
       unit: '',
-      notes: `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end; 2 cores shared by both servers, PostgreSQL and autocannon`,
+      notes: `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end; 2 cores shared by the servers, PostgreSQL and autocannon`,
     });
     for (const server of servers.splice(0)) await server.stop();
 
@@ -197,5 +237,6 @@ export const readPathBenchmark: Benchmark = async (log) => {
   } finally {
     for (const server of servers) await server.stop();
     for (const database of databases) await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 };

@@ -1,29 +1,40 @@
+import { findFreePorts } from '@coursehub/embedded';
+import { APP_RUNTIME } from '@coursehub/testing';
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { cpuMicrosOf, embeddedOnly, startBuiltPlatform } from './built-apps';
 import type { ReadServerReady } from './read-server-process';
 
 /** A server of the read benchmark running in a child process (see read-server-process.ts). */
 export interface ReadServer extends ReadServerReady {
-  kind: 'baseline' | 'coursehub' | 'coursehub-uncached';
+  kind: 'baseline' | 'coursehub' | 'coursehub-uncached' | 'platform';
   /** CPU time (user + system) the server process has used since it started, in µs. */
   cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
+/** The servers read-server-process.ts runs. */
+export type ForkedServerKind = Exclude<ReadServer['kind'], 'platform'>;
+
 export async function startReadServer(
-  kind: ReadServer['kind'],
+  kind: ForkedServerKind,
   databaseUrl: string,
   poolSize: number,
 ): Promise<ReadServer> {
+  // The parent's flags other than --expose-gc are the TypeScript loader's. The course service
+  // runs with the settings every app is deployed with; the baseline as a bare node process.
+  const execArgv = process.execArgv.filter((flag) => flag !== '--expose-gc');
   const child: ChildProcess = fork(
     join(__dirname, 'read-server-process.ts'),
     [kind, databaseUrl, String(poolSize)],
-    {
-      // Without --expose-gc or the parent's flags other than the TypeScript loader.
-      execArgv: process.execArgv.filter((flag) => flag !== '--expose-gc'),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
+    kind === 'baseline'
+      ? { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }
+      : {
+          execArgv: [...execArgv, ...APP_RUNTIME.nodeFlags],
+          env: { ...process.env, ...APP_RUNTIME.env },
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        },
   );
   const ready = await new Promise<ReadServerReady>((resolve, reject) => {
     child.once('message', (message: ReadServerReady) => resolve(message));
@@ -52,6 +63,37 @@ export async function startReadServer(
         });
         child.send('close');
       }),
+  };
+}
+
+/**
+ * The whole platform as `DATABASE_URL=… npm start` runs it (built, every feature in one process,
+ * in-process transport, embedded MongoDB and SMTP sink) on the local PostgreSQL: its databases are
+ * `<databaseUrl's name>_<feature>`, so its course database can be one the other servers read.
+ */
+export async function startPlatformReadServer(databaseUrl: string, dataDir: string): Promise<ReadServer> {
+  const [port] = await findFreePorts(1);
+  const app = startBuiltPlatform(
+    {
+      ...embeddedOnly(process.env),
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      // One client address sends every request here: the per-caller search budget would answer 429.
+      SEARCH_RATE_LIMIT: '1000000000',
+    },
+    join(dataDir, 'platform.log'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await app.waitUntilReady({ url: `${url}/health/ready`, timeoutMs: 120_000 });
+  return {
+    kind: 'platform',
+    url,
+    cpuMicros: () => Promise.resolve(cpuMicrosOf(app.pid)),
+    stop: () => app.stop(15_000),
   };
 }
 

@@ -6,7 +6,7 @@ import {
 } from '../../libs/course/test/search-relevance-cases';
 import type { Figure } from './figures';
 import { postgresServerUrl } from './infrastructure';
-import type { ReadServer } from './read-servers';
+import type { ForkedServerKind, ReadServer } from './read-servers';
 
 async function call(
   server: ReadServer,
@@ -33,7 +33,7 @@ async function call(
  */
 export async function relevanceFigures(
   log: (line: string) => void,
-  start: (kind: ReadServer['kind'], url: string) => Promise<ReadServer>,
+  start: (kind: ForkedServerKind, url: string) => Promise<ReadServer>,
   databases: TemporaryDatabase[],
 ): Promise<Figure[]> {
   const database = await createTemporaryDatabase('bench_relevance', postgresServerUrl());
