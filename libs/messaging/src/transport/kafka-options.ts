@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Kafka, type KafkaConfig, logLevel, type SASLOptions } from 'kafkajs';
 import { KafkaEnv } from '../messaging.env';
+// Before any client exists: every Kafka client of the process is made here or from these options.
+import './kafkajs-request-queue';
 
 /** Resolved Kafka settings of this process (also the DI token for them). */
 export abstract class KafkaConnection {
