@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadBenchCatalogue } from './support/bench-catalogue';
-import { buildApps, embeddedOnly, rssMiB, startBuiltPlatform } from './support/built-apps';
+import { buildApps, cpuMicrosOf, embeddedOnly, rssMiB, startBuiltPlatform } from './support/built-apps';
 import { Benchmark, Figure, skipped } from './support/figures';
 import { kafkaMockUnavailable, postgresServerUrl } from './support/infrastructure';
 
@@ -25,6 +25,7 @@ import { kafkaMockUnavailable, postgresServerUrl } from './support/infrastructur
 
 const IDLE_MS = Number(process.env.PLATFORM_IDLE_MS ?? 10_000);
 const SPLIT_COURSES = Number(process.env.SPLIT_BENCH_COURSES ?? 10_000);
+const IDLE_CPU_MS = 5_000;
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -132,10 +133,10 @@ export const splitBenchmark: Benchmark = async (log) => {
     await deployment.restart('course');
     const courseReady = (performance.now() - restarted) / 1000;
     log(`  course restarted on ${SPLIT_COURSES} courses: spawn → ready in ${courseReady.toFixed(1)} s`);
+    const pids = SPLIT_APPS.map((app) => pidOnPort(Number(new URL(deployment.urls[app]).port)));
     await pause(IDLE_MS);
-    const figures: Figure[] = SPLIT_APPS.map((app: SplitApp) => {
-      const port = Number(new URL(deployment.urls[app]).port);
-      const rss = rssMiB(pidOnPort(port));
+    const figures: Figure[] = SPLIT_APPS.map((app: SplitApp, index) => {
+      const rss = rssMiB(pids[index]);
       log(`  ${app}: ${rss.toFixed(0)} MiB`);
       return {
         name: `split: ${app} RSS idle`,
@@ -147,6 +148,19 @@ export const splitBenchmark: Benchmark = async (log) => {
             : `${(IDLE_MS / 1000).toFixed(0)} s after ready; goal ≤ 150`,
       };
     });
+    // Then the CPU an idle service burns (timers, polling, Kafka heartbeats and fetches).
+    const cpuBefore = pids.map(cpuMicrosOf);
+    const started = performance.now();
+    await pause(IDLE_CPU_MS);
+    const elapsedMicros = (performance.now() - started) * 1000;
+    figures.push(
+      ...SPLIT_APPS.map((app, index) => ({
+        name: `split: ${app} CPU idle`,
+        value: ((cpuMicrosOf(pids[index]) - cpuBefore[index]) / elapsedMicros) * 100,
+        unit: '% core',
+        notes: `over ${(IDLE_CPU_MS / 1000).toFixed(0)} s with no request`,
+      })),
+    );
     return figures;
   } finally {
     await deployment.stop();
