@@ -148,6 +148,7 @@ export const readPathBenchmark: Benchmark = async (log) => {
     // background while the others are measured (the routes measured here do not use the model).
     const coursehub = await start('coursehub', database.url);
     const uncached = await start('coursehub-uncached', database.url);
+    const logged = await start('coursehub-logged', database.url);
     const platform = await startPlatformReadServer(databaseNamed(base).url, dataDir);
     servers.push(platform);
     const catalogue = await loadBenchCatalogue(database.url, COURSES);
@@ -167,7 +168,10 @@ export const readPathBenchmark: Benchmark = async (log) => {
     const figures: Figure[] = [];
     const contenders = [baseline, coursehub, uncached, platform];
     const onPlatform = 'the whole platform, npm start on the local PostgreSQL';
-    const [byIdBase, byIdOurs, byIdUncached, byIdPlatform] = await takeTurns(contenders, byId);
+    const [byIdBase, byIdOurs, byIdUncached, byIdPlatform, byIdLogged] = await takeTurns(
+      [...contenders, logged],
+      byId,
+    );
     figures.push(
       ...ratioFigures(byId.name, byIdBase, byIdOurs, 'target ≥ 0.7×, p99 ≤ 1.5×; 10 000 ids at random'),
       ...ratioFigures(
@@ -177,6 +181,12 @@ export const readPathBenchmark: Benchmark = async (log) => {
         'COURSE_PAGE_CACHE_MS=0: every read one prepared statement',
       ).slice(1),
       ...ratioFigures(`${byId.name} (platform)`, byIdBase, byIdPlatform, onPlatform).slice(1),
+      ...ratioFigures(
+        `${byId.name} (LOG_LEVEL=info)`,
+        byIdBase,
+        byIdLogged,
+        'the default log level: one access line per request (the others log at warn)',
+      ).slice(1),
     );
     const [searchBase, searchOurs, searchUncached, searchPlatform] = await takeTurns(contenders, search);
     figures.push(

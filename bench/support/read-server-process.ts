@@ -2,9 +2,11 @@
  * One server of the read benchmark in a process of its own (forked by read-path.bench.ts), so the
  * baseline, the course service and the load generator never share an event loop:
  *
- *   read-server-process.ts baseline|coursehub|coursehub-uncached <database url> <pool size>
+ *   read-server-process.ts baseline|coursehub|coursehub-uncached|coursehub-logged <database url> <pool size>
  *
  * `coursehub-uncached` runs with COURSE_PAGE_CACHE_MS=0: every search goes to PostgreSQL.
+ * `coursehub-logged` runs at LOG_LEVEL=info, the default: one access line per request (the
+ * benchmark's other apps log at warn).
  *
  * Sends `{ url }` to the parent once listening and closes on the parent's `close` message.
  */
@@ -18,7 +20,11 @@ export interface ReadServerReady {
   token?: string;
 }
 
-async function startCourseService(databaseUrl: string, poolSize: number, pageCache: boolean) {
+async function startCourseService(
+  databaseUrl: string,
+  poolSize: number,
+  options: { pageCache: boolean; accessLog: boolean },
+) {
   const issuer = new TestTokenIssuer();
   // The course service as deployed alone (split mode), on the in-process transport: no Kafka.
   const { app, url } = await startLocalApp({
@@ -31,7 +37,8 @@ async function startCourseService(databaseUrl: string, poolSize: number, pageCac
       JWT_PUBLIC_KEY: issuer.publicKeyPem,
       // One client address sends every request here: the per-caller search budget would answer 429.
       SEARCH_RATE_LIMIT: '1000000000',
-      ...(pageCache ? {} : { COURSE_PAGE_CACHE_MS: '0' }),
+      ...(options.pageCache ? {} : { COURSE_PAGE_CACHE_MS: '0' }),
+      ...(options.accessLog ? { LOG_LEVEL: 'info' } : {}),
     },
   });
   const token = await issuer.sign({ id: '00000000-0000-4000-8000-00000000b0b0', roles: ['instructor'] });
@@ -43,7 +50,10 @@ async function main(): Promise<void> {
   const server =
     kind === 'baseline'
       ? await startBaselineServer(databaseUrl, Number(poolSize))
-      : await startCourseService(databaseUrl, Number(poolSize), kind === 'coursehub');
+      : await startCourseService(databaseUrl, Number(poolSize), {
+          pageCache: kind !== 'coursehub-uncached',
+          accessLog: kind === 'coursehub-logged',
+        });
   process.on('message', (message) => {
     // The CPU time this server has used so far (µs): per request, it does not depend on the load.
     if (message === 'cpu') process.send!({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system });

@@ -8,7 +8,7 @@ import type { ReadServerReady } from './read-server-process';
 
 /** A server of the read benchmark running in a child process (see read-server-process.ts). */
 export interface ReadServer extends ReadServerReady {
-  kind: 'baseline' | 'coursehub' | 'coursehub-uncached' | 'platform';
+  kind: 'baseline' | 'coursehub' | 'coursehub-uncached' | 'coursehub-logged' | 'platform';
   /** CPU time (user + system) the server process has used since it started, in µs. */
   cpuMicros(): Promise<number>;
   stop(): Promise<void>;

@@ -107,6 +107,25 @@ export function accessLogLine(
   };
 }
 
+const accessLoggers = new WeakMap<PinoLogger['logger'], PinoLogger['logger']>();
+
+/**
+ * The root logger nestjs-pino built from LoggingModule's options (level, request id, message
+ * redaction), without its redact paths: an access line's fields (method, the path without its
+ * query, status, duration, ids) hold nothing they could match, and pino applies the wildcard paths
+ * (`*.password`...) to every field of every line — a tenth of the CPU of a cached read at info.
+ */
+function accessLogger(): PinoLogger['logger'] | undefined {
+  const root = PinoLogger.root as PinoLogger['logger'] | undefined;
+  if (!root) return undefined;
+  let logger = accessLoggers.get(root);
+  if (!logger) {
+    logger = root.child({}, { redact: [] });
+    accessLoggers.set(root, logger);
+  }
+  return logger;
+}
+
 /**
  * One compact line per answered request (`GET /courses 200 3.1 ms`, with method, path, status,
  * duration and request id as fields): info, error for 5xx, debug for probes and scrapes.
@@ -114,8 +133,7 @@ export function accessLogLine(
 export function installAccessLog(fastify: FastifyInstance): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const { level, fields, message } = accessLogLine(request, reply);
-    // The root logger nestjs-pino built from LoggingModule's options (level, redaction, request id).
-    (PinoLogger.root as PinoLogger['logger'] | undefined)?.[level](fields, message);
+    accessLogger()?.[level](fields, message);
     done();
   });
 }
