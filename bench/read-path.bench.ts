@@ -1,4 +1,4 @@
-import { TemporaryDatabase, withPostgresClient } from '@coursehub/testing';
+import { databaseNamed, TemporaryDatabase, withPostgresClient } from '@coursehub/testing';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -71,20 +71,6 @@ function ratioFigures(
   ];
 }
 
-/** A database of the benchmark's server by name, dropped (if it exists) with the others. */
-function databaseNamed(name: string): TemporaryDatabase {
-  const url = new URL(postgresServerUrl());
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url: url.toString(),
-    drop: () =>
-      withPostgresClient(postgresServerUrl(), (admin) =>
-        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      ).then(() => undefined),
-  };
-}
-
 async function measure(server: ReadServer, route: Route, seconds: number): Promise<LoadFigures> {
   const cpuBefore = await server.cpuMicros();
   const figures = await measureLoad({
@@ -138,7 +124,11 @@ export const readPathBenchmark: Benchmark = async (log) => {
     // The platform names its databases <base>_<feature> after DATABASE_URL's: its course database
     // is the one every server reads; it creates the other two itself.
     const base = `bench_read_${randomBytes(6).toString('hex')}`;
-    databases.push(...['course', 'auth', 'order'].map((feature) => databaseNamed(`${base}_${feature}`)));
+    databases.push(
+      ...['course', 'auth', 'order'].map((feature) =>
+        databaseNamed(`${base}_${feature}`, postgresServerUrl()),
+      ),
+    );
     const database = databases[0];
     await withPostgresClient(postgresServerUrl(), (admin) =>
       admin.query(`CREATE DATABASE "${database.name}"`),
@@ -149,7 +139,7 @@ export const readPathBenchmark: Benchmark = async (log) => {
     const coursehub = await start('coursehub', database.url);
     const uncached = await start('coursehub-uncached', database.url);
     const logged = await start('coursehub-logged', database.url);
-    const platform = await startPlatformReadServer(databaseNamed(base).url, dataDir);
+    const platform = await startPlatformReadServer(databaseNamed(base, postgresServerUrl()).url, dataDir);
     servers.push(platform);
     const catalogue = await loadBenchCatalogue(database.url, COURSES);
     const baseline = await start('baseline', database.url);

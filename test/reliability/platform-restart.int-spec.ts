@@ -7,7 +7,7 @@
  */
 import { orderConfirmed } from '@coursehub/contracts';
 import { findFreePorts, MongoWireServer, SmtpSink } from '@coursehub/embedded';
-import { NodeAppProcess, withPostgresClient } from '@coursehub/testing';
+import { databaseNamed, NodeAppProcess, withPostgresClient } from '@coursehub/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +17,6 @@ import {
   type ApiCallResult,
   AUTH_TEST_ENV,
   deliveryTally,
-  dropDatabases,
   enrolmentCountOf,
   enrolmentsOf,
   inParallel,
@@ -46,17 +45,10 @@ const SIGTERM_AFTER = 60;
 const SETTLE_MS = 90_000;
 const READY_TIMEOUT_MS = 150_000;
 
-/** `postgres://…/<database>` on the server of `url`. */
-function withDatabaseName(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
 describe('the platform stopped with SIGTERM during a burst of orders and started again', () => {
   const serverUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const prefix = `reliability_platform_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = (feature: string) => withDatabaseName(serverUrl, `${prefix}_${feature}`);
+  const databaseUrl = (feature: string) => databaseNamed(`${prefix}_${feature}`, serverUrl).url;
   const logFile = join(LOG_ROOT, 'platform', 'platform.log');
   let dataDir: { path: string; remove: () => void };
   let mongo: MongoWireServer;
@@ -118,7 +110,7 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
       PORT: String(port),
       DATA_DIR: dataDir.path,
       // The server and the prefix: the platform creates <prefix>_auth, <prefix>_course, <prefix>_order.
-      DATABASE_URL: withDatabaseName(serverUrl, prefix),
+      DATABASE_URL: databaseNamed(prefix, serverUrl).url,
       MONGO_URL: `${mongo.url}coursehub_email`,
       SMTP_URL: sink.url,
       ADMIN_EMAIL: ADMIN.email,
@@ -135,10 +127,8 @@ describe('the platform stopped with SIGTERM during a burst of orders and started
 
   afterAll(async () => {
     await platform?.stop();
-    await dropDatabases(
-      serverUrl,
-      ['auth', 'course', 'order'].map((feature) => `${prefix}_${feature}`),
-    );
+    for (const feature of ['auth', 'course', 'order'])
+      await databaseNamed(`${prefix}_${feature}`, serverUrl).drop();
     await Promise.all([mongo?.stop(), sink?.stop()]);
     dataDir?.remove();
   }, 60_000);

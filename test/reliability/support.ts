@@ -264,13 +264,6 @@ export async function takeDatabaseDown(url: string): Promise<() => Promise<void>
     });
 }
 
-/** Drops databases the platform created from DATABASE_URL (`<prefix>_auth`, …). */
-export async function dropDatabases(serverUrl: string, names: string[]): Promise<void> {
-  await withPostgresClient(maintenanceUrlOf(serverUrl), async (admin) => {
-    for (const name of names) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
-}
-
 /** The enrolments of `orderIds` in a course database, by state. */
 export async function enrolmentsOf(
   courseDatabaseUrl: string,

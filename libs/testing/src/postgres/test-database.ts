@@ -18,10 +18,22 @@ export async function withPostgresClient<T>(url: string, use: (client: Client) =
   }
 }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
+/**
+ * The database `name` on the server of `serverUrl`, with its URL and a `drop` (if it exists) —
+ * created by the caller or by an app (the platform creates `<DATABASE_URL's name>_<feature>`).
+ */
+export function databaseNamed(name: string, serverUrl: string): TemporaryDatabase {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      await withPostgresClient(serverUrl, (admin) =>
+        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+      );
+    },
+  };
 }
 
 /**
@@ -36,13 +48,5 @@ export async function createTemporaryDatabase(
 ): Promise<TemporaryDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
   await withPostgresClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
-  return {
-    name,
-    url: withDatabase(serverUrl, name),
-    drop: async () => {
-      await withPostgresClient(serverUrl, (admin) =>
-        admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-      );
-    },
-  };
+  return databaseNamed(name, serverUrl);
 }
