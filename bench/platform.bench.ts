@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadBenchCatalogue } from './support/bench-catalogue';
-import { buildApps, cpuMicrosOf, embeddedOnly, rssMiB, startBuiltPlatform } from './support/built-apps';
+import { buildApps, cpuMicrosOf, rssMiB, startBuiltPlatform } from './support/built-apps';
 import { Benchmark, Figure, skipped } from './support/figures';
 import { kafkaMockUnavailable, postgresServerUrl } from './support/infrastructure';
 
@@ -41,17 +41,7 @@ interface StartFigures {
 async function startPlatformOnce(dataDir: string, logFile: string): Promise<StartFigures> {
   const [port] = await findFreePorts(1);
   const started = performance.now();
-  const app = startBuiltPlatform(
-    {
-      ...embeddedOnly(process.env),
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-    },
-    logFile,
-  );
+  const app = startBuiltPlatform({ dataDir, port, logFile });
   let peakRss = 0;
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMiB(app.pid) || 0);

@@ -72,14 +72,14 @@ function ratioFigures(
 }
 
 async function measure(server: ReadServer, route: Route, seconds: number): Promise<LoadFigures> {
-  const cpuBefore = await server.cpuMicros();
+  const cpuBefore = server.cpuMicros();
   const figures = await measureLoad({
     url: server.url,
     connections: CONNECTIONS,
     nextPath: route.nextPath,
     seconds,
   });
-  return { ...figures, cpuMicrosPerRequest: ((await server.cpuMicros()) - cpuBefore) / figures.requests };
+  return { ...figures, cpuMicrosPerRequest: (server.cpuMicros() - cpuBefore) / figures.requests };
 }
 
 /** Sums rounds of one server: requests over time; p50 and p99 as the mean of the rounds'. */

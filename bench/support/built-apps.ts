@@ -16,21 +16,41 @@ export function buildApps(): number | undefined {
 }
 
 /** This environment without what would switch the platform from its embedded parts to servers. */
-export function embeddedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function embeddedOnly(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { KAFKA_BROKERS, DATABASE_URL, MONGO_URL, SMTP_URL, LOG_FILE, ...rest } = env;
   void [KAFKA_BROKERS, DATABASE_URL, MONGO_URL, SMTP_URL, LOG_FILE];
   return rest;
 }
 
-/** `node dist/apps/platform/src/main.js`, what `npm start` runs, with the harness's runtime settings. */
-export function startBuiltPlatform(env: NodeJS.ProcessEnv, logFile: string): NodeAppProcess {
+export interface BuiltPlatformOptions {
+  dataDir: string;
+  port: number;
+  /** Its output, appended to (a restart writes on). */
+  logFile: string;
+  /** On top of embedded everything, e.g. DATABASE_URL for the local PostgreSQL. */
+  env?: Record<string, string>;
+}
+
+/**
+ * `node dist/apps/platform/src/main.js`, what `npm start` runs, with the harness's runtime
+ * settings: on embedded infrastructure unless `env` says otherwise, logging at warn.
+ */
+export function startBuiltPlatform(options: BuiltPlatformOptions): NodeAppProcess {
   const root = findRepoRoot();
   return NodeAppProcess.start({
     name: 'platform',
     script: join(root, 'dist/apps/platform/src/main.js'),
     cwd: root,
-    env,
-    output: { logFile, append: true },
+    env: {
+      ...embeddedOnly(process.env),
+      DATA_DIR: options.dataDir,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    output: { logFile: options.logFile, append: true },
   });
 }
 

@@ -55,8 +55,6 @@ async function main(): Promise<void> {
           accessLog: kind === 'coursehub-logged',
         });
   process.on('message', (message) => {
-    // The CPU time this server has used so far (µs): per request, it does not depend on the load.
-    if (message === 'cpu') process.send!({ cpuMicros: process.cpuUsage().user + process.cpuUsage().system });
     if (message !== 'close') return;
     void server.close().then(() => process.disconnect());
   });

@@ -3,14 +3,14 @@ import { APP_RUNTIME } from '@coursehub/testing';
 import autocannon from 'autocannon';
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { cpuMicrosOf, embeddedOnly, startBuiltPlatform } from './built-apps';
+import { cpuMicrosOf, startBuiltPlatform } from './built-apps';
 import type { ReadServerReady } from './read-server-process';
 
 /** A server of the read benchmark running in a child process (see read-server-process.ts). */
 export interface ReadServer extends ReadServerReady {
   kind: 'baseline' | 'coursehub' | 'coursehub-uncached' | 'coursehub-logged' | 'platform';
   /** CPU time (user + system) the server process has used since it started, in µs. */
-  cpuMicros(): Promise<number>;
+  cpuMicros(): number;
   stop(): Promise<void>;
 }
 
@@ -25,16 +25,15 @@ export async function startReadServer(
   // The parent's flags other than --expose-gc are the TypeScript loader's. The course service
   // runs with the settings every app is deployed with; the baseline as a bare node process.
   const execArgv = process.execArgv.filter((flag) => flag !== '--expose-gc');
+  const deployed = kind !== 'baseline';
   const child: ChildProcess = fork(
     join(__dirname, 'read-server-process.ts'),
     [kind, databaseUrl, String(poolSize)],
-    kind === 'baseline'
-      ? { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }
-      : {
-          execArgv: [...execArgv, ...APP_RUNTIME.nodeFlags],
-          env: { ...process.env, ...APP_RUNTIME.env },
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        },
+    {
+      execArgv: deployed ? [...execArgv, ...APP_RUNTIME.nodeFlags] : execArgv,
+      env: deployed ? { ...process.env, ...APP_RUNTIME.env } : process.env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
   );
   const ready = await new Promise<ReadServerReady>((resolve, reject) => {
     child.once('message', (message: ReadServerReady) => resolve(message));
@@ -43,16 +42,7 @@ export async function startReadServer(
   return {
     kind,
     ...ready,
-    cpuMicros: () =>
-      new Promise<number>((resolve) => {
-        const listen = (message: { cpuMicros?: number }) => {
-          if (message.cpuMicros === undefined) return;
-          child.off('message', listen);
-          resolve(message.cpuMicros);
-        };
-        child.on('message', listen);
-        child.send('cpu');
-      }),
+    cpuMicros: () => cpuMicrosOf(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -73,26 +63,19 @@ export async function startReadServer(
  */
 export async function startPlatformReadServer(databaseUrl: string, dataDir: string): Promise<ReadServer> {
   const [port] = await findFreePorts(1);
-  const app = startBuiltPlatform(
-    {
-      ...embeddedOnly(process.env),
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'development',
-      LOG_LEVEL: 'warn',
-      // One client address sends every request here: the per-caller search budget would answer 429.
-      SEARCH_RATE_LIMIT: '1000000000',
-    },
-    join(dataDir, 'platform.log'),
-  );
+  const app = startBuiltPlatform({
+    dataDir,
+    port,
+    logFile: join(dataDir, 'platform.log'),
+    // One client address sends every request here: the per-caller search budget would answer 429.
+    env: { DATABASE_URL: databaseUrl, SEARCH_RATE_LIMIT: '1000000000' },
+  });
   const url = `http://127.0.0.1:${port}`;
   await app.waitUntilReady({ url: `${url}/health/ready`, timeoutMs: 120_000 });
   return {
     kind: 'platform',
     url,
-    cpuMicros: () => Promise.resolve(cpuMicrosOf(app.pid)),
+    cpuMicros: () => cpuMicrosOf(app.pid),
     stop: () => app.stop(15_000),
   };
 }
