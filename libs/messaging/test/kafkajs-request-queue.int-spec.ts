@@ -10,6 +10,8 @@ import { kafkaSideClient } from '../src/transport/kafka-options';
 
 let cluster: KafkaMockCluster;
 let kafka: Kafka;
+/** One key for both messages: one partition of the auto-created topic (it has four), hence one order. */
+const ORDERED = 'request-queue-test';
 
 beforeAll(async () => {
   cluster = await KafkaMockCluster.start();
@@ -46,7 +48,7 @@ it('leaves an idle connection without a timer loop or a TimeoutNegativeWarning, 
   const consumer = kafka.consumer({ groupId: 'request-queue-test', maxWaitTimeInMs: 100 });
   try {
     await producer.connect();
-    await producer.send({ topic: 'request-queue-test', messages: [{ value: 'before' }] });
+    await producer.send({ topic: 'request-queue-test', messages: [{ key: ORDERED, value: 'before' }] });
     // Unpatched: ~1,600 timers of 1 ms in this second, from the one connection that sent.
     const idleTimers = await shortTimersDuring(() => new Promise((resolve) => setTimeout(resolve, 1_000)));
     expect(idleTimers).toBeLessThan(20);
@@ -57,7 +59,7 @@ it('leaves an idle connection without a timer loop or a TimeoutNegativeWarning, 
     await consumer.run({
       eachMessage: ({ message }) => Promise.resolve(void received.push(String(message.value))),
     });
-    await producer.send({ topic: 'request-queue-test', messages: [{ value: 'after' }] });
+    await producer.send({ topic: 'request-queue-test', messages: [{ key: ORDERED, value: 'after' }] });
     const deadline = Date.now() + 20_000;
     while (received.length < 2 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
